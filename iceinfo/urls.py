@@ -1,0 +1,27 @@
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from markdownx.views import MarkdownifyView
+
+from programs.sitemaps import SITEMAPS
+
+# django-markdownx's own URLs answer anyone; the preview is wrapped so only staff reach it, and
+# its upload view is not routed at all (the site has no user-uploaded files).
+markdownx_patterns = [
+    path(
+        "markdownify/",
+        staff_member_required(MarkdownifyView.as_view()),
+        name="markdownx_markdownify",
+    ),
+]
+
+urlpatterns = [
+    path("admin/markdownx/", include(markdownx_patterns)),
+    path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("programs.urls")),
+]
+
+handler404 = "programs.views.page_not_found"
+handler500 = "programs.views.server_error"

@@ -1,0 +1,728 @@
+"""Read and validate the content files into plain records; no database here.
+
+`read_content(content_dir)` returns a `ContentSet` or raises `ContentErrors` listing every problem
+as `path:line: field: message`. Writing the records is `programs.sync`'s job, so that the whole
+set is checked before anything is written and a bad edit never reaches the site.
+"""
+
+import datetime
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from frontmatter.default_handlers import YAMLHandler
+
+from .markdown import render
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SOURCE_ID = re.compile(r"^[0-9]{3}$")
+
+
+@dataclass(frozen=True)
+class ContentError:
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class ContentErrors(Exception):
+    def __init__(self, errors: list[ContentError]):
+        self.errors = sorted(set(errors), key=lambda e: (e.path, e.line, e.field))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+# --- Schemas ---------------------------------------------------------------------------------
+# Each field: (required, kind). Kinds are checked by `_check_kind`.
+SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
+    "sources": {
+        "id": (True, "str"),
+        "title": (True, "str"),
+        "short_name": (True, "str"),
+        "kind": (True, "str"),
+        "date_line": (False, "str"),
+        "date": (False, "date"),
+        "latest_year": (True, "int"),
+        "capture": (True, "str"),
+        "reviewed": (True, "date"),
+    },
+    "programs": {
+        "title": (True, "str"),
+        "acronym": (False, "str"),
+        "other_names": (False, "list"),
+        "parent": (False, "str"),
+        "also_parents": (False, "list"),
+        "order": (False, "int"),
+        "summary": (True, "str"),
+        "sources": (True, "list"),
+        "facts": (False, "list"),
+        "reviewed": (True, "date"),
+    },
+    "glossary": {
+        "term": (True, "str"),
+        "acronyms": (False, "list"),
+        "also_known_as": (False, "list"),
+        "related": (False, "list"),
+        "see_also": (False, "list"),
+        "sources": (True, "list"),
+        "quote": (False, "mapping"),
+        "defined_in_sources": (False, "bool"),
+        "autolink": (False, "bool"),
+        "reviewed": (True, "date"),
+    },
+    "faq": {
+        "question": (True, "str"),
+        "topic": (True, "str"),
+        "order": (False, "int"),
+        "related": (False, "list"),
+        "sources": (True, "list"),
+        "reviewed": (True, "date"),
+    },
+    "pages": {
+        "title": (True, "str"),
+        "summary": (True, "str"),
+        "sources": (False, "list"),
+        "reviewed": (True, "date"),
+    },
+}
+# FAQ topics, in the order the FAQ page shows them.
+FAQ_TOPICS = (
+    "About ERO",
+    "Arrests and fugitive operations",
+    "Criminal Alien Program and 287(g)",
+    "Detention and health care",
+    "Alternatives to detention and release",
+    "Removal",
+    "Contacting ICE and getting help",
+)
+FACT_FIELDS = {"figure", "label", "source", "quote"}
+OTHER_NAME_FIELDS = {"name", "kind", "source"}
+OTHER_NAME_KINDS = {"also", "formerly"}
+
+
+@dataclass
+class Document:
+    """One content file: its front matter, where each value sits, and its markdown body."""
+
+    path: Path
+    display: str  # path as shown in messages
+    meta: dict
+    lines: dict[tuple, int]  # ("facts", 0, "quote") -> line number in the file
+    body: str
+    body_line: int
+
+    @property
+    def slug(self) -> str:
+        return self.path.stem
+
+    def line(self, *key) -> int:
+        """The line of a front-matter value, falling back to its nearest enclosing key."""
+        while key and key not in self.lines:
+            key = key[:-1]
+        return self.lines.get(key, 1)
+
+
+@dataclass
+class ContentSet:
+    sources: dict[str, dict] = field(default_factory=dict)  # by slug
+    programs: dict[str, dict] = field(default_factory=dict)
+    pages: dict[str, dict] = field(default_factory=dict)
+    glossary: dict[str, dict] = field(default_factory=dict)
+    faq: dict[str, dict] = field(default_factory=dict)
+
+
+class _Collector:
+    def __init__(self):
+        self.errors: list[ContentError] = []
+        # (directory name, slug) of files too broken to read: their slugs still count as
+        # existing, so one bad file gives its own errors and not one more per link to it.
+        self.unreadable: set[tuple[str, str]] = set()
+
+    def add(self, doc: Document | str, key: tuple | int, field_name: str, message: str):
+        if isinstance(doc, Document):
+            line = doc.line(*key) if isinstance(key, tuple) else key
+            self.errors.append(ContentError(doc.display, line, field_name, message))
+        else:
+            self.errors.append(ContentError(doc, key, field_name, message))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def normalize_space(text: str) -> str:
+    """Quotes match the source ignoring differences of white space, no-break spaces included."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def read_text(path: Path, errors: _Collector) -> str | None:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        errors.add(_display(path), line, "file", f"is not UTF-8 ({exc.reason} at byte {exc.start})")
+        return None
+
+
+def _value_lines(node, prefix: tuple, out: dict, doc_path: str, errors: _Collector) -> None:
+    out[prefix] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                name = ".".join(str(p) for p in (*prefix, key))
+                errors.add(doc_path, key_node.start_mark.line + 1, name, "is given twice")
+            seen.add(key)
+            _value_lines(value_node, (*prefix, key), out, doc_path, errors)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _value_lines(item, (*prefix, i), out, doc_path, errors)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text until a date field checks them, so that a bad
+    date is reported on its own field and line instead of failing the whole file."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def read_document(path: Path, errors: _Collector) -> Document | None:
+    """Split a file into YAML front matter and markdown body, keeping line numbers."""
+    display = _display(path)
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    if not YAMLHandler.FM_BOUNDARY.match(text):
+        errors.add(display, 1, "front matter", "missing: the file must start with a '---' line")
+        return None
+    try:
+        front, body = YAMLHandler().split(text)
+    except ValueError:
+        errors.add(display, 1, "front matter", "not closed: add a '---' line after it")
+        return None
+    loader = _FrontMatterLoader(front)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as exc:
+        # The context mark is where the broken construct began (an unclosed '[' for example).
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.add(display, line, "front matter", f"invalid YAML: {problem}")
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(meta, dict):
+        errors.add(display, 2, "front matter", "must be a mapping of field: value")
+        return None
+    # The front matter text begins right after the opening '---', so its 0-based line n is
+    # line n + 1 of the file.
+    lines: dict[tuple, int] = {}
+    _value_lines(node, (), lines, display, errors)
+    body_line = text[: len(text) - len(body)].count("\n") + 2
+    return Document(path, display, meta, lines, body.removeprefix("\n"), body_line)
+
+
+# --- Field checks ----------------------------------------------------------------------------
+def _check_kind(value, kind: str):
+    """Return the value in its kind, or raise ValueError saying what was expected."""
+    if kind == "str":
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError("must be text")
+        value = str(value).strip()
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("must be a whole number")
+        return value
+    if kind == "date":
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date (write YYYY-MM-DD)") from None
+    if kind == "list":
+        if not isinstance(value, list):
+            raise ValueError("must be a list")
+        return value
+    if kind == "mapping":
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of field: value")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+    raise AssertionError(kind)
+
+
+def check_fields(doc: Document, schema: dict, errors: _Collector) -> dict:
+    """Required and unknown fields, and each value's kind; returns the cleaned values."""
+    clean = {}
+    for name in doc.meta:
+        if name not in schema:
+            hint = difflib.get_close_matches(str(name), schema, n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            errors.add(doc, (name,), str(name), f"unknown field{suggestion}")
+    for name, (required, kind) in schema.items():
+        value = doc.meta.get(name)
+        if value is None or value == "":
+            if required:
+                errors.add(doc, 1, name, "is required")
+            continue
+        try:
+            clean[name] = _check_kind(value, kind)
+        except ValueError as exc:
+            errors.add(doc, (name,), name, str(exc))
+    return clean
+
+
+def _has_required(meta: dict, kind: str) -> bool:
+    return all(name in meta for name, (required, _) in SCHEMAS[kind].items() if required)
+
+
+def _fingerprint(record: dict) -> str:
+    """A stable hash of a record, so a load can tell changed records from unchanged ones."""
+    data = json.dumps(record, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _documents(directory: Path, errors: _Collector) -> list[Document]:
+    docs = []
+    seen: dict[str, str] = {}
+    for path in sorted(directory.glob("*.md")):
+        slug = path.stem
+        if not SLUG.match(slug):
+            errors.add(
+                _display(path), 1, "file name", "must be a slug: lower-case words joined by '-'"
+            )
+            continue
+        doc = read_document(path, errors)
+        if doc is None:
+            errors.unreadable.add((directory.name, slug))
+            continue
+        if slug in seen:
+            errors.add(doc, 1, "slug", f"'{slug}' is also used by {seen[slug]}")
+        seen[slug] = doc.display
+        docs.append(doc)
+    return docs
+
+
+# --- Sources ---------------------------------------------------------------------------------
+def read_sources(directory: Path, errors: _Collector) -> dict[str, dict]:
+    records = {}
+    ids: dict[str, str] = {}
+    for doc in _documents(directory, errors):
+        meta = check_fields(doc, SCHEMAS["sources"], errors)
+        sid = meta.get("id")
+        if sid is not None:
+            if not SOURCE_ID.match(sid):
+                errors.add(doc, ("id",), "id", 'must be three digits, like "002"')
+            elif sid in ids:
+                errors.add(doc, ("id",), "id", f'"{sid}" is also used by {ids[sid]}')
+            ids[sid] = doc.display
+        text = None
+        if "capture" in meta:
+            capture = directory / meta["capture"]
+            if capture.parent != directory or not capture.is_file():
+                errors.add(doc, ("capture",), "capture", f"no file {meta['capture']!r} beside it")
+            else:
+                text = read_text(capture, errors)
+        date_line = doc.meta.get("date_line") or ""
+        if text and date_line and date_line not in text:
+            errors.add(doc, ("date_line",), "date_line", "does not occur in the captured text")
+        if not text or not _has_required(meta, "sources"):
+            continue
+        rendered = render(doc.body)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "source_id": sid,
+            "title": meta["title"],
+            "short_name": meta["short_name"],
+            "kind": meta["kind"],
+            "date_line": date_line,
+            "date": meta.get("date"),
+            "latest_year": meta.get("latest_year"),
+            "capture_file": meta["capture"],
+            "text": text,
+            "body": doc.body,
+            "body_html": rendered.html,
+            "reviewed": meta.get("reviewed"),
+            "_doc": doc,
+            "_normalized": normalize_space(text),
+        }
+    return records
+
+
+# --- Programs --------------------------------------------------------------------------------
+def _source_ids(doc, meta, key, by_id, errors) -> list[str]:
+    ids = []
+    for i, sid in enumerate(meta.get(key, [])):
+        sid = str(sid)
+        if sid not in by_id:
+            errors.add(doc, (key, i), f"{key}[{i}]", f'unknown source id "{sid}"{_known(by_id)}')
+        else:
+            ids.append(sid)
+    return ids
+
+
+def _known(by_id: dict) -> str:
+    return " (known: " + ", ".join(sorted(by_id)) + ")"
+
+
+def check_quote(doc, key, name, sid, quote, by_id, errors, figure=None) -> None:
+    """A quote must occur in its source's text; a figure must occur in its quote."""
+    if sid not in by_id or not isinstance(quote, str):
+        return
+    if normalize_space(quote) not in by_id[sid]["_normalized"]:
+        errors.add(doc, (*key, "quote"), f"{name}.quote", f'does not occur in source "{sid}"')
+    if figure is not None and normalize_space(str(figure)) not in normalize_space(quote):
+        errors.add(doc, (*key, "figure"), f"{name}.figure", f"{figure!r} does not occur in quote")
+
+
+def _facts(doc, meta, by_id, page_sources, errors) -> list[dict]:
+    facts = []
+    for i, fact in enumerate(meta.get("facts", [])):
+        key, name = ("facts", i), f"facts[{i}]"
+        if not isinstance(fact, dict):
+            errors.add(doc, key, name, "must be a mapping with figure, label, source, quote")
+            continue
+        for missing in sorted(FACT_FIELDS - set(fact)):
+            errors.add(doc, key, f"{name}.{missing}", "is required")
+        for unknown in sorted(set(fact) - FACT_FIELDS):
+            errors.add(doc, (*key, unknown), f"{name}.{unknown}", "unknown field")
+        if not set(fact) >= FACT_FIELDS:
+            continue
+        sid = str(fact["source"])
+        if sid not in by_id:
+            errors.add(doc, (*key, "source"), f"{name}.source", f'unknown source id "{sid}"')
+        elif sid not in page_sources:
+            errors.add(doc, (*key, "source"), f"{name}.source", f'"{sid}" is not in sources')
+        check_quote(doc, key, name, sid, fact["quote"], by_id, errors, figure=fact["figure"])
+        facts.append({k: str(fact[k]) for k in ("figure", "label", "quote")} | {"source": sid})
+    return facts
+
+
+def _other_names(doc, meta, by_id, errors) -> list[dict]:
+    names = []
+    for i, item in enumerate(meta.get("other_names", [])):
+        key, name = ("other_names", i), f"other_names[{i}]"
+        if not isinstance(item, dict) or not {"name", "source"} <= set(item):
+            errors.add(doc, key, name, "must have a name and the source that uses it")
+            continue
+        for unknown in sorted(set(item) - OTHER_NAME_FIELDS):
+            errors.add(doc, (*key, unknown), f"{name}.{unknown}", "unknown field")
+        kind = item.get("kind", "also")
+        if kind not in OTHER_NAME_KINDS:
+            errors.add(doc, (*key, "kind"), f"{name}.kind", "must be 'also' or 'formerly'")
+        sid = str(item["source"])
+        if sid not in by_id:
+            errors.add(doc, (*key, "source"), f"{name}.source", f'unknown source id "{sid}"')
+        names.append({"name": str(item["name"]), "kind": kind, "source": sid})
+    return names
+
+
+def read_programs(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+    records = {}
+    for doc in _documents(directory, errors):
+        meta = check_fields(doc, SCHEMAS["programs"], errors)
+        sources = _source_ids(doc, meta, "sources", by_id, errors)
+        rendered = render(doc.body)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "title": meta.get("title", ""),
+            "acronym": meta.get("acronym", ""),
+            "other_names": _other_names(doc, meta, by_id, errors),
+            "parent": meta.get("parent"),
+            "also_parents": [str(s) for s in meta.get("also_parents", [])],
+            "order": meta.get("order", 0),
+            "summary": meta.get("summary", ""),
+            "sources": sources,
+            "facts": _facts(doc, meta, by_id, set(sources), errors),
+            "body": doc.body,
+            "body_html": rendered.html,
+            "toc": rendered.toc,
+            "reviewed": meta.get("reviewed"),
+            "_doc": doc,
+            "_links": rendered.links,
+        }
+    _check_tree(records, errors)
+    return records
+
+
+def _check_tree(records: dict[str, dict], errors: _Collector) -> None:
+    """Parents exist and form no cycle; then derive each record's ancestors and depth."""
+    for rec in records.values():
+        doc = rec["_doc"]
+        parent = rec["parent"]
+        if ("programs", parent) in errors.unreadable:
+            rec["parent"] = None
+        elif parent is not None and parent not in records:
+            errors.add(
+                doc, ("parent",), "parent", f"no program '{parent}'{_suggest(parent, records)}"
+            )
+            rec["parent"] = None
+        for i, other in enumerate(rec["also_parents"]):
+            if other not in records and ("programs", other) not in errors.unreadable:
+                errors.add(doc, ("also_parents", i), f"also_parents[{i}]", f"no program '{other}'")
+    for slug, rec in records.items():
+        chain, node = [], rec
+        while node["parent"] is not None:
+            if node["parent"] == slug or node["parent"] in chain:
+                cycle = " -> ".join([slug, *chain, node["parent"]])
+                errors.add(rec["_doc"], ("parent",), "parent", f"makes a cycle: {cycle}")
+                chain = []
+                break
+            chain.append(node["parent"])
+            node = records[node["parent"]]
+        rec["ancestors"] = [
+            [a, records[a]["title"], records[a]["acronym"]] for a in reversed(chain)
+        ]
+        rec["depth"] = len(chain)
+
+
+def _suggest(name: str, options) -> str:
+    hint = difflib.get_close_matches(name, list(options), n=1)
+    return f" (did you mean '{hint[0]}'?)" if hint else ""
+
+
+# --- Pages -----------------------------------------------------------------------------------
+# A page is shown by the route of the same name.
+PAGE_SLUGS = ("home", "about", "resources")
+
+
+def read_pages(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+    records = {}
+    for doc in _documents(directory, errors):
+        if doc.slug not in PAGE_SLUGS:
+            known = ", ".join(PAGE_SLUGS)
+            errors.add(doc, 1, "file name", f"no page is shown at '{doc.slug}' (known: {known})")
+        meta = check_fields(doc, SCHEMAS["pages"], errors)
+        rendered = render(doc.body)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "title": meta.get("title", ""),
+            "summary": meta.get("summary", ""),
+            "sources": _source_ids(doc, meta, "sources", by_id, errors),
+            "body": doc.body,
+            "body_html": rendered.html,
+            "toc": rendered.toc,
+            "reviewed": meta.get("reviewed"),
+            "_doc": doc,
+            "_links": rendered.links,
+        }
+    return records
+
+
+# --- Glossary -------------------------------------------------------------------------------
+def _strings(doc, meta, key, errors) -> list[str]:
+    values = []
+    for i, item in enumerate(meta.get(key, [])):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item):
+            errors.add(doc, (key, i), f"{key}[{i}]", "must be text")
+        else:
+            values.append(str(item).strip())
+    return values
+
+
+def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
+    quote = meta.get("quote")
+    if not quote:
+        return "", None
+    if set(quote) != {"source", "text"}:
+        errors.add(doc, ("quote",), "quote", "must have exactly 'source' and 'text'")
+        return "", None
+    sid = str(quote["source"])
+    if sid not in by_id:
+        errors.add(doc, ("quote", "source"), "quote.source", f'unknown source id "{sid}"')
+        return "", None
+    text = str(quote["text"])
+    if normalize_space(text) not in by_id[sid]["_normalized"]:
+        errors.add(doc, ("quote", "text"), "quote.text", f'does not occur in source "{sid}"')
+    return text, sid
+
+
+def read_glossary(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+    records = {}
+    for doc in _documents(directory, errors):
+        meta = check_fields(doc, SCHEMAS["glossary"], errors)
+        quote_text, quote_source = _glossary_quote(doc, meta, by_id, errors)
+        rendered = render(doc.body)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "term": meta.get("term", ""),
+            "acronyms": _strings(doc, meta, "acronyms", errors),
+            "also_known_as": _strings(doc, meta, "also_known_as", errors),
+            "related": _strings(doc, meta, "related", errors),
+            "see_also": _strings(doc, meta, "see_also", errors),
+            "sources": _source_ids(doc, meta, "sources", by_id, errors),
+            "quote_text": quote_text,
+            "quote_source": quote_source,
+            "defined_in_sources": meta.get("defined_in_sources", True),
+            "autolink": meta.get("autolink", True),
+            "body": doc.body,
+            "body_html": rendered.html,
+            "reviewed": meta.get("reviewed"),
+            "_doc": doc,
+            "_links": rendered.links,
+        }
+    _check_unique_names(records, errors)
+    return records
+
+
+def _check_unique_names(records: dict[str, dict], errors: _Collector) -> None:
+    """A term or an acronym may be defined once; every entry that repeats one is reported."""
+    owners: dict[str, list[tuple[str, tuple, str]]] = {}
+    for slug, rec in records.items():
+        places = [(("term",), "term", rec["term"])]
+        places += [(("acronyms", i), f"acronyms[{i}]", a) for i, a in enumerate(rec["acronyms"])]
+        for key, field_name, name in places:
+            owners.setdefault(name.casefold(), []).append((slug, key, field_name, name))
+    for places in owners.values():
+        slugs = {slug for slug, *_ in places}
+        if len(slugs) < 2:
+            continue
+        for slug, key, field_name, name in places:
+            others = ", ".join(sorted(slugs - {slug}))
+            message = f"'{name}' is already defined in {others}"
+            errors.add(records[slug]["_doc"], key, field_name, message)
+
+
+# --- FAQ -------------------------------------------------------------------------------------
+def _faq_sources(doc, meta, by_id, errors) -> list[dict]:
+    quotes = []
+    for i, item in enumerate(meta.get("sources", [])):
+        key, name = ("sources", i), f"sources[{i}]"
+        if not isinstance(item, dict) or set(item) != {"id", "quote"}:
+            errors.add(doc, key, name, "must have exactly 'id' and 'quote'")
+            continue
+        sid = str(item["id"])
+        if sid not in by_id:
+            errors.add(doc, (*key, "id"), f"{name}.id", f'unknown source id "{sid}"')
+            continue
+        check_quote(doc, key, name, sid, item["quote"], by_id, errors)
+        quotes.append({"id": sid, "quote": str(item["quote"])})
+    return quotes
+
+
+def read_faq(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+    records = {}
+    for doc in _documents(directory, errors):
+        meta = check_fields(doc, SCHEMAS["faq"], errors)
+        topic = meta.get("topic")
+        if topic is not None and topic not in FAQ_TOPICS:
+            errors.add(doc, ("topic",), "topic", f"unknown topic{_suggest(topic, FAQ_TOPICS)}")
+        quotes = _faq_sources(doc, meta, by_id, errors)
+        related = [":".join(_split_ref(r)) for r in _strings(doc, meta, "related", errors)]
+        rendered = render(doc.body)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "question": meta.get("question", ""),
+            "topic": topic or "",
+            "order": meta.get("order", 0),
+            "source_quotes": quotes,
+            "sources": sorted({q["id"] for q in quotes}),
+            "related": related,
+            "body": doc.body,
+            "body_html": rendered.html,
+            "reviewed": meta.get("reviewed"),
+            "_doc": doc,
+            "_links": rendered.links + [_split_ref(r) for r in related],
+        }
+    return records
+
+
+def _split_ref(ref: str) -> tuple[str, str]:
+    kind, _, slug = ref.partition(":")
+    return (kind, slug) if slug else ("program", kind)
+
+
+# --- The whole set ---------------------------------------------------------------------------
+def _check_links(content: ContentSet, errors: _Collector) -> None:
+    """Every internal link in a body names a page that exists in this content set."""
+    targets = {
+        "program": content.programs,
+        "source": content.sources,
+        "term": content.glossary,
+        "faq": content.faq,
+    }
+    for rec in content.glossary.values():
+        rec["_links"] = rec["_links"] + [("program", s) for s in rec["related"]]
+        rec["_links"] += [("term", s) for s in rec["see_also"]]
+    for records in (content.programs, content.pages, content.glossary, content.faq):
+        for rec in records.values():
+            doc = rec["_doc"]
+            for kind, slug in rec["_links"]:
+                if kind in targets and slug in targets[kind]:
+                    continue
+                if (LINK_DIRECTORIES.get(kind), slug) in errors.unreadable:
+                    continue
+                hint = _suggest(slug, targets.get(kind, {}))
+                message = f"link to {kind}:{slug}: no such {kind}{hint}"
+                errors.add(doc, *_link_place(doc, kind, slug), message)
+
+
+LINK_DIRECTORIES = {"program": "programs", "term": "glossary", "faq": "faq", "source": "sources"}
+
+
+def _link_place(doc: Document, kind: str, slug: str) -> tuple[int, str]:
+    """Where a link is written: in the body, or in a front-matter list of slugs."""
+    for n, text in enumerate(doc.body.split("\n")):
+        if f"({kind}:{slug}" in text:
+            return doc.body_line + n, "body"
+    for key in ("related", "see_also"):
+        values = [str(v) for v in doc.meta.get(key) or []]
+        for i, value in enumerate(values):
+            if value in (slug, f"{kind}:{slug}"):
+                return doc.line(key, i), f"{key}[{i}]"
+    return doc.body_line, "body"
+
+
+def read_content(content_dir: Path | None = None) -> ContentSet:
+    """Read and check every content file. Raises ContentErrors listing every problem found."""
+    root = Path(content_dir or settings.CONTENT_DIR)
+    errors = _Collector()
+    content = ContentSet()
+    content.sources = read_sources(root / "sources", errors)
+    by_id = {rec["source_id"]: rec for rec in content.sources.values()}
+    content.programs = read_programs(root / "programs", by_id, errors)
+    content.pages = read_pages(root / "pages", by_id, errors)
+    content.glossary = read_glossary(root / "glossary", by_id, errors)
+    content.faq = read_faq(root / "faq", by_id, errors)
+    _check_links(content, errors)
+    if errors.errors:
+        raise ContentErrors(errors.errors)
+    for records in (
+        content.sources,
+        content.programs,
+        content.pages,
+        content.glossary,
+        content.faq,
+    ):
+        for rec in records.values():
+            rec["content_hash"] = _fingerprint(
+                {k: v for k, v in rec.items() if not k.startswith("_")}
+            )
+    return content

@@ -1,0 +1,223 @@
+"""The site's content: sources, the program tree, and plain pages.
+
+Every model is keyed by `slug`, the file name of its content file, so that a load can match records
+to files, and a second language can later arrive as parallel files with the same slugs.
+Rendered HTML is stored at load/save time (`body_html`); requests never render markdown.
+"""
+
+import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+# A source dated before this year, or undated with no year after it, is labelled "older".
+OLDER_BEFORE_YEAR = 2020
+
+
+class Source(models.Model):
+    """One captured ICE web page: the only place facts may come from."""
+
+    slug = models.SlugField(unique=True)
+    source_id = models.CharField(_("source id"), max_length=8, unique=True)
+    title = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=120, help_text=_("How prose names it."))
+    kind = models.CharField(_("what the page is"), max_length=300)
+    date_line = models.CharField(
+        max_length=200, blank=True, help_text=_("The date line exactly as the page gives it.")
+    )
+    date = models.DateField(null=True, blank=True)
+    latest_year = models.PositiveIntegerField(_("newest year in the text"))
+    capture_file = models.CharField(max_length=200)
+    text = models.TextField(help_text=_("The captured page text, verbatim."))
+    body = MarkdownxField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    reviewed = models.DateField()
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["source_id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("source_detail", args=[self.slug])
+
+    @property
+    def is_older(self) -> bool:
+        if self.date is not None:
+            return self.date.year < OLDER_BEFORE_YEAR
+        return self.latest_year < OLDER_BEFORE_YEAR
+
+    @property
+    def date_label(self) -> str:
+        """The date as a reader should see it, or what the page says instead."""
+        if self.date is not None:
+            return self.date.strftime("%B %-d, %Y")
+        return str(_("no date given; newest year in the text: %(year)s")) % {
+            "year": self.latest_year
+        }
+
+
+class ProgramQuerySet(models.QuerySet):
+    def published(self) -> "ProgramQuerySet":
+        return self.all()
+
+    def for_tree(self) -> "ProgramQuerySet":
+        """Just the columns needed to draw the whole tree in one query."""
+        return self.only("slug", "title", "acronym", "summary", "parent_id", "order", "depth")
+
+
+class Program(models.Model):
+    """A division, sub-division, program or operation; the tree comes from `parent`."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=40, blank=True)
+    other_names = models.JSONField(
+        default=list, blank=True, help_text=_("[{name, kind: also|formerly, source}]")
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    also_parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="also_children"
+    )
+    order = models.PositiveIntegerField(default=0)
+    summary = models.CharField(max_length=400)
+    sources = models.ManyToManyField(Source, related_name="programs")
+    body = MarkdownxField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    # Derived at write time from the parent chain: [[slug, title, acronym], ...] root first, so
+    # that breadcrumbs cost no query however deep the tree is.
+    ancestors = models.JSONField(default=list, blank=True, editable=False)
+    depth = models.PositiveIntegerField(default=0, editable=False)
+    reviewed = models.DateField()
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.acronym})" if self.acronym else self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("program_detail", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+
+class Fact(models.Model):
+    """A figure exactly as a source gives it, with the words it stands in."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="facts")
+    figure = models.CharField(max_length=100)
+    label = models.CharField(max_length=300)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
+    quote = models.TextField()
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return f"{self.figure}: {self.label}"
+
+
+class Page(models.Model):
+    """A standalone page kept as markdown (home introduction, about, resources).
+
+    Its slug is the name of the route that shows it; the loader accepts only those slugs.
+    """
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.CharField(max_length=400)
+    sources = models.ManyToManyField(Source, related_name="pages", blank=True)
+    body = MarkdownxField(blank=True)
+    body_html = models.TextField(blank=True, editable=False)
+    toc = models.JSONField(default=list, blank=True, editable=False)
+    reviewed = models.DateField(default=datetime.date.today)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.slug)
+
+
+class GlossaryTerm(models.Model):
+    """A term or acronym a reader may meet, with its other names and its definition."""
+
+    slug = models.SlugField(unique=True)
+    term = models.CharField(max_length=200)
+    acronyms = models.JSONField(default=list, blank=True)
+    also_known_as = models.JSONField(default=list, blank=True)
+    related = models.ManyToManyField(Program, blank=True, related_name="glossary_terms")
+    see_also = models.ManyToManyField("self", symmetrical=False, blank=True)
+    sources = models.ManyToManyField(Source, related_name="glossary_terms")
+    quote_text = models.TextField(blank=True, help_text=_("The source's exact definition."))
+    quote_source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    defined_in_sources = models.BooleanField(default=True)
+    autolink = models.BooleanField(
+        default=True, help_text=_("Link the first mention of this term on other pages.")
+    )
+    body = MarkdownxField()
+    body_html = models.TextField(blank=True, editable=False)
+    reviewed = models.DateField()
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def get_absolute_url(self) -> str:
+        return reverse("glossary_term", args=[self.slug])
+
+    @property
+    def initial(self) -> str:
+        first = self.term[:1].upper()
+        return first if first.isalpha() else "#"
+
+
+class Question(models.Model):
+    """A question the sources answer, with our answer and the supporting quotes."""
+
+    slug = models.SlugField(unique=True)
+    question = models.CharField(max_length=300)
+    topic = models.CharField(max_length=100)
+    order = models.PositiveIntegerField(default=0)
+    related_programs = models.ManyToManyField(Program, blank=True, related_name="questions")
+    related_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="questions")
+    sources = models.ManyToManyField(Source, related_name="questions")
+    source_quotes = models.JSONField(default=list, help_text=_("[{id, quote}]"))
+    body = MarkdownxField()
+    body_html = models.TextField(blank=True, editable=False)
+    reviewed = models.DateField()
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["topic", "order", "question"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("faq") + "#" + self.slug

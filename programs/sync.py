@@ -1,0 +1,155 @@
+"""Write a checked ContentSet to the database in one transaction, keyed by slug.
+
+Records whose fingerprint has not changed are left alone, so a second load of the same files
+changes nothing; records whose file is gone are deleted.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from .content import ContentSet
+from .models import Fact, GlossaryTerm, Page, Program, Question, Source
+
+SOURCE_FIELDS = [
+    "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
+    "capture_file", "text", "body", "body_html", "reviewed", "content_hash",
+]  # fmt: skip
+PROGRAM_FIELDS = [
+    "title", "acronym", "other_names", "order", "summary", "body", "body_html", "toc",
+    "ancestors", "depth", "reviewed", "content_hash",
+]  # fmt: skip
+GLOSSARY_FIELDS = [
+    "term", "acronyms", "also_known_as", "quote_text", "defined_in_sources", "autolink",
+    "body", "body_html", "reviewed", "content_hash",
+]  # fmt: skip
+QUESTION_FIELDS = [
+    "question", "topic", "order", "source_quotes", "body", "body_html", "reviewed",
+    "content_hash",
+]  # fmt: skip
+PAGE_FIELDS = ["title", "summary", "body", "body_html", "toc", "reviewed", "content_hash"]
+
+
+@dataclass
+class SyncResult:
+    counts: Counter
+
+    @property
+    def changed(self) -> int:
+        return sum(v for k, v in self.counts.items() if k != "unchanged")
+
+    def __str__(self) -> str:
+        keys = ("created", "updated", "unchanged", "deleted")
+        return ", ".join(f"{self.counts[k]} {k}" for k in keys)
+
+
+def _upsert(model, records: dict[str, dict], fields: list[str], counts: Counter):
+    """Create or update each record; returns {slug: instance} for those created or changed."""
+    existing = {obj.slug: obj for obj in model.objects.only("id", "slug", "content_hash")}
+    changed = {}
+    for slug, rec in records.items():
+        obj = existing.get(slug)
+        if obj is not None and obj.content_hash == rec["content_hash"]:
+            counts["unchanged"] += 1
+            continue
+        values = {f: rec[f] for f in fields} | {"updated_at": timezone.now()}
+        if obj is None:
+            obj = model.objects.create(slug=slug, **values)
+            counts["created"] += 1
+        else:
+            model.objects.filter(pk=obj.pk).update(**values)
+            counts["updated"] += 1
+        changed[slug] = obj
+    return changed
+
+
+def _sync_sources(records: dict, counts: Counter) -> dict[str, int]:
+    _upsert(Source, records, SOURCE_FIELDS, counts)
+    return dict(Source.objects.values_list("source_id", "id"))
+
+
+def _sync_programs(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
+    # Parents first, so that each parent's row exists when its children point at it.
+    ordered = dict(sorted(records.items(), key=lambda item: item[1]["depth"]))
+    changed = _upsert(Program, ordered, PROGRAM_FIELDS, counts)
+    pks = dict(Program.objects.values_list("slug", "id"))
+    for slug, obj in changed.items():
+        rec = records[slug]
+        Program.objects.filter(pk=obj.pk).update(
+            parent_id=pks[rec["parent"]] if rec["parent"] else None
+        )
+        obj.sources.set([source_pks[s] for s in rec["sources"]])
+        obj.also_parents.set([pks[s] for s in rec["also_parents"]])
+        obj.facts.all().delete()
+        Fact.objects.bulk_create(
+            Fact(
+                program=obj,
+                order=i,
+                figure=f["figure"],
+                label=f["label"],
+                quote=f["quote"],
+                source_id=source_pks[f["source"]],
+            )
+            for i, f in enumerate(rec["facts"])
+        )
+
+
+def _sync_pages(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
+    for slug, obj in _upsert(Page, records, PAGE_FIELDS, counts).items():
+        obj.sources.set([source_pks[s] for s in records[slug]["sources"]])
+
+
+def _sync_glossary(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
+    changed = _upsert(GlossaryTerm, records, GLOSSARY_FIELDS, counts)
+    term_pks = dict(GlossaryTerm.objects.values_list("slug", "id"))
+    program_pks = dict(Program.objects.values_list("slug", "id"))
+    for slug, obj in changed.items():
+        rec = records[slug]
+        quote_source = source_pks[rec["quote_source"]] if rec["quote_source"] else None
+        GlossaryTerm.objects.filter(pk=obj.pk).update(quote_source_id=quote_source)
+        obj.sources.set([source_pks[s] for s in rec["sources"]])
+        obj.related.set([program_pks[s] for s in rec["related"]])
+        obj.see_also.set([term_pks[s] for s in rec["see_also"]])
+
+
+def _sync_faq(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
+    changed = _upsert(Question, records, QUESTION_FIELDS, counts)
+    term_pks = dict(GlossaryTerm.objects.values_list("slug", "id"))
+    program_pks = dict(Program.objects.values_list("slug", "id"))
+    for slug, obj in changed.items():
+        rec = records[slug]
+        refs = [r.partition(":") for r in rec["related"]]
+        obj.sources.set([source_pks[s] for s in rec["sources"]])
+        obj.related_programs.set([program_pks[s] for kind, _, s in refs if kind == "program"])
+        obj.related_terms.set([term_pks[s] for kind, _, s in refs if kind == "term"])
+
+
+def _delete_missing(content: ContentSet, counts: Counter) -> None:
+    gone = Program.objects.exclude(slug__in=content.programs).order_by("-depth")
+    # Children before parents: the parent link protects against orphaning.
+    for program in gone:
+        program.delete()
+        counts["deleted"] += 1
+    for model, records in (
+        (Question, content.faq),
+        (GlossaryTerm, content.glossary),
+        (Page, content.pages),
+        (Source, content.sources),
+    ):
+        _, by_model = model.objects.exclude(slug__in=records).delete()
+        counts["deleted"] += by_model.get(model._meta.label, 0)
+
+
+@transaction.atomic
+def sync_content(content: ContentSet) -> SyncResult:
+    """Make the database match the content set exactly, all or nothing."""
+    counts: Counter = Counter()
+    source_pks = _sync_sources(content.sources, counts)
+    _sync_programs(content.programs, source_pks, counts)
+    _sync_pages(content.pages, source_pks, counts)
+    _sync_glossary(content.glossary, source_pks, counts)
+    _sync_faq(content.faq, source_pks, counts)
+    _delete_missing(content, counts)
+    return SyncResult(counts)

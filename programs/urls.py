@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("programs/", views.program_list, name="program_list"),
+    path("programs/<slug:slug>/", views.program_detail, name="program_detail"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("glossary/<slug:slug>/", views.glossary_term, name="glossary_term"),
+    path("faq/", views.faq, name="faq"),
+    path("sources/", views.source_list, name="source_list"),
+    path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("resources/", views.resources, name="resources"),
+    path("about/", views.about, name="about"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]

@@ -1,0 +1,220 @@
+"""Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from .content import FAQ_TOPICS
+from .context_processors import site
+from .models import Fact, GlossaryTerm, Page, Program, Question, Source
+from .tree import build_tree, walk
+
+ERO_SLUG = "enforcement-and-removal-operations"
+
+
+def _page_or_none(slug: str) -> Page | None:
+    return Page.objects.prefetch_related("sources").filter(slug=slug).first()
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    ero = Program.objects.filter(slug=ERO_SLUG).first()
+    divisions = ero.children.all() if ero else []
+    figures = (
+        Fact.objects.filter(program=ero).select_related("source").order_by("order")[:6]
+        if ero
+        else []
+    )
+    roots = Program.objects.filter(parent=None).exclude(slug=ERO_SLUG)
+    context = {
+        "intro": _page_or_none("home"),
+        "ero": ero,
+        "divisions": divisions,
+        "figures": figures,
+        "other_roots": roots,
+        "program_count": Program.objects.count(),
+    }
+    return render(request, "home.html", context)
+
+
+@require_GET
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = list(Program.objects.published().for_tree())
+    roots = build_tree(programs)
+    return render(
+        request,
+        "programs/program_list.html",
+        {"roots": roots, "outline": list(walk(roots)), "program_count": len(programs)},
+    )
+
+
+@require_GET
+def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_object_or_404(Program.objects.select_related("parent"), slug=slug)
+    tree_fields = ("slug", "title", "acronym", "summary", "parent_id", "order")
+    siblings = (
+        program.parent.children.only(*tree_fields)
+        if program.parent
+        else Program.objects.filter(parent=None).only(*tree_fields)
+    )
+    sources = {s.source_id: s for s in Source.objects.defer("text", "body", "body_html")}
+    cited_ids = set(program.sources.values_list("source_id", flat=True))
+    cited = [s for sid, s in sorted(sources.items()) if sid in cited_ids]
+    other_names = [dict(n, source=sources.get(n["source"])) for n in program.other_names]
+    context = {
+        "program": program,
+        "children": program.children.only(*tree_fields),
+        "also_children": program.also_children.only(*tree_fields),
+        "also_parents": program.also_parents.only(*tree_fields),
+        "siblings": siblings,
+        "facts": program.facts.select_related("source").defer(
+            "source__text", "source__body", "source__body_html"
+        ),
+        "cited": cited,
+        "all_older": bool(cited) and all(s.is_older for s in cited),
+        "also_called": [n for n in other_names if n["kind"] == "also"],
+        "formerly": [n for n in other_names if n["kind"] == "formerly"],
+    }
+    return render(request, "programs/program_detail.html", context)
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    sources = Source.objects.defer("text").prefetch_related("programs")
+    return render(request, "programs/source_list.html", {"sources": sources})
+
+
+@require_GET
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Source, slug=slug)
+    return render(
+        request,
+        "programs/source_detail.html",
+        {
+            "source": source,
+            "paragraphs": source_paragraphs(source),
+            "citing": source.programs.only("slug", "title", "acronym"),
+            "citing_pages": source.pages.only("slug", "title"),
+        },
+    )
+
+
+def source_paragraphs(source: Source) -> list[str]:
+    """The captured text as paragraphs, without the home page's list of Most Wanted names."""
+    shown, in_list, noted = [], False, False
+    for line in source.text.split("\n"):
+        if line.startswith("## "):
+            in_list, noted = line.strip() == "## Most Wanted", False
+        elif in_list and line.startswith("- "):
+            if not noted:
+                shown.append(OMITTED_NOTE)
+                noted = True
+            continue
+        shown.append(line)
+    blocks = "\n".join(shown).split("\n\n")
+    return [b.strip("\n") for b in blocks if b.strip()]
+
+
+OMITTED_NOTE = "[A list of ten names is omitted here: this site does not reproduce them.]"
+
+
+def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
+    page = get_object_or_404(Page.objects.prefetch_related("sources"), slug=slug)
+    return render(request, "pages/page.html", {"page": page})
+
+
+@require_GET
+def resources(request: HttpRequest) -> HttpResponse:
+    return _markdown_page(request, "resources")
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return _markdown_page(request, "about")
+
+
+@require_GET
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Rendered without a request, so nothing here touches the database, which may be what failed.
+    return HttpResponse(loader.get_template("500.html").render(site(None)), status=500)
+
+
+@require_GET
+def glossary(request: HttpRequest) -> HttpResponse:
+    terms = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
+    letters = sorted({t.initial for t in terms})
+    return render(
+        request,
+        "glossary/glossary.html",
+        {"terms": terms, "letters": letters, "alphabet": ALPHABET},
+    )
+
+
+ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+
+
+@require_GET
+def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
+    term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
+    context = {
+        "term": term,
+        "related": term.related.only("slug", "title", "acronym", "summary"),
+        "see_also": term.see_also.only("slug", "term"),
+        "questions": term.questions.only("slug", "question"),
+        "cited": term.sources.defer("text", "body", "body_html"),
+    }
+    return render(request, "glossary/term.html", context)
+
+
+@require_GET
+def faq(request: HttpRequest) -> HttpResponse:
+    questions = Question.objects.prefetch_related("sources", "related_programs")
+    by_topic: dict[str, list] = {topic: [] for topic in FAQ_TOPICS}
+    for question in questions:
+        by_topic.setdefault(question.topic, []).append(question)
+    topics = [(topic, slugify(topic), items) for topic, items in by_topic.items() if items]
+    return render(
+        request,
+        "faq/faq.html",
+        {"topics": topics, "faq_jsonld": faq_jsonld(q for _, _, items in topics for q in items)},
+    )
+
+
+def faq_jsonld(questions) -> str:
+    """schema.org FAQPage data for exactly the questions shown, safe inside a <script> tag."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": q.question,
+                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q.body_html).strip()},
+            }
+            for q in questions
+        ],
+    }
+    return jsonld(data)
+
+
+def jsonld(data: dict) -> str:
+    # The same escaping as Django's json_script: no "<", ">" or "&" can end the script early.
+    return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+
+
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -1,0 +1,42 @@
+"""Shared fixtures: the real content loaded once per session, and small content factories."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from programs.content import read_content
+from programs.sync import sync_content
+
+CONTENT_DIR = Path(settings.BASE_DIR) / "content"
+
+
+@pytest.fixture(autouse=True)
+def _plain_settings(settings):
+    # Tests run without collected static files and over plain HTTP; production storage and
+    # HTTPS redirects have their own tests.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real content once; each test's changes are rolled back around it."""
+    with django_db_blocker.unblock():
+        sync_content(read_content(CONTENT_DIR))
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of the real content, for tests that break or change files."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, target)
+    return target
+
+
+def program_slugs() -> list[str]:
+    return sorted(p.stem for p in (CONTENT_DIR / "programs").glob("*.md"))
