@@ -106,7 +106,10 @@ class Program(models.Model):
         ordering = ["order", "title"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.acronym})" if self.acronym else self.title
+        # "Operation SOAR" already shows its acronym; "Rapid REPAT" is one.
+        if not self.acronym or self.acronym in self.title:
+            return self.title
+        return f"{self.title} ({self.acronym})"
 
     def get_absolute_url(self) -> str:
         return reverse("program_detail", args=[self.slug])
