@@ -167,7 +167,7 @@ def test_no_page_reproduces_a_most_wanted_name(client):
     assert len(surnames) >= 8
     paths = [p.get_absolute_url() for p in Program.objects.all()]
     paths += [t.get_absolute_url() for t in GlossaryTerm.objects.all()]
-    paths += list(PAGE_TYPES.values()) + ["/sources/ice-home-page/"]
+    paths += [*PAGE_TYPES.values(), "/sources/ice-home-page/"]
     for path in paths:
         html = client.get(path).content.decode()
         for surname in surnames:
