@@ -17,7 +17,7 @@ import yaml
 from django.conf import settings
 from frontmatter.default_handlers import YAMLHandler
 
-from .markdown import render
+from .markdown import NO_GLOSSARY, GlossaryLinker, render
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
@@ -64,6 +64,7 @@ SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
         "summary": (True, "str"),
         "sources": (True, "list"),
         "facts": (False, "list"),
+        "glossary_links": (False, "bool"),
         "reviewed": (True, "date"),
     },
     "glossary": {
@@ -84,6 +85,7 @@ SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
         "order": (False, "int"),
         "related": (False, "list"),
         "sources": (True, "list"),
+        "glossary_links": (False, "bool"),
         "reviewed": (True, "date"),
     },
     "pages": {
@@ -444,12 +446,19 @@ def _other_names(doc, meta, by_id, errors) -> list[dict]:
     return names
 
 
-def read_programs(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+def _render_body(doc: Document, meta: dict, linker: GlossaryLinker):
+    """Render a body, linking glossary terms unless the page switches that off."""
+    return render(doc.body, linker if meta.get("glossary_links", True) else NO_GLOSSARY)
+
+
+def read_programs(
+    directory: Path, by_id: dict, linker: GlossaryLinker, errors: _Collector
+) -> dict[str, dict]:
     records = {}
     for doc in _documents(directory, errors):
         meta = check_fields(doc, SCHEMAS["programs"], errors)
         sources = _source_ids(doc, meta, "sources", by_id, errors)
-        rendered = render(doc.body)
+        rendered = _render_body(doc, meta, linker)
         records[doc.slug] = {
             "slug": doc.slug,
             "title": meta.get("title", ""),
@@ -461,6 +470,7 @@ def read_programs(directory: Path, by_id: dict, errors: _Collector) -> dict[str,
             "summary": meta.get("summary", ""),
             "sources": sources,
             "facts": _facts(doc, meta, by_id, set(sources), errors),
+            "glossary_links": meta.get("glossary_links", True),
             "body": doc.body,
             "body_html": rendered.html,
             "toc": rendered.toc,
@@ -627,7 +637,9 @@ def _faq_sources(doc, meta, by_id, errors) -> list[dict]:
     return quotes
 
 
-def read_faq(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+def read_faq(
+    directory: Path, by_id: dict, linker: GlossaryLinker, errors: _Collector
+) -> dict[str, dict]:
     records = {}
     for doc in _documents(directory, errors):
         meta = check_fields(doc, SCHEMAS["faq"], errors)
@@ -636,7 +648,7 @@ def read_faq(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict
             errors.add(doc, ("topic",), "topic", f"unknown topic{_suggest(topic, FAQ_TOPICS)}")
         quotes = _faq_sources(doc, meta, by_id, errors)
         related = [":".join(_split_ref(r)) for r in _strings(doc, meta, "related", errors)]
-        rendered = render(doc.body)
+        rendered = _render_body(doc, meta, linker)
         records[doc.slug] = {
             "slug": doc.slug,
             "question": meta.get("question", ""),
@@ -645,6 +657,7 @@ def read_faq(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict
             "source_quotes": quotes,
             "sources": sorted({q["id"] for q in quotes}),
             "related": related,
+            "glossary_links": meta.get("glossary_links", True),
             "body": doc.body,
             "body_html": rendered.html,
             "reviewed": meta.get("reviewed"),
@@ -707,10 +720,14 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
     content = ContentSet()
     content.sources = read_sources(root / "sources", errors)
     by_id = {rec["source_id"]: rec for rec in content.sources.values()}
-    content.programs = read_programs(root / "programs", by_id, errors)
-    content.pages = read_pages(root / "pages", by_id, errors)
+    # The glossary first: program and FAQ bodies link the first mention of each term.
     content.glossary = read_glossary(root / "glossary", by_id, errors)
-    content.faq = read_faq(root / "faq", by_id, errors)
+    linker = GlossaryLinker.build(
+        (r["slug"], r["term"], r["acronyms"]) for r in content.glossary.values() if r["autolink"]
+    )
+    content.programs = read_programs(root / "programs", by_id, linker, errors)
+    content.faq = read_faq(root / "faq", by_id, linker, errors)
+    content.pages = read_pages(root / "pages", by_id, errors)
     _check_links(content, errors)
     if errors.errors:
         raise ContentErrors(errors.errors)

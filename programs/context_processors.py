@@ -10,6 +10,8 @@ def site(request):
         "main_nav": [
             ("home", _("Home")),
             ("program_list", _("Programs")),
+            ("glossary", _("Glossary")),
+            ("faq", _("FAQ")),
             ("resources", _("Help and resources")),
             ("source_list", _("Sources")),
             ("about", _("About")),

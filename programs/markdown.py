@@ -5,6 +5,7 @@ editor types, raw HTML included, can put script on a page.
 """
 
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -20,7 +21,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "rel", "class"},
+    "a": {"href", "title", "rel"},
     "abbr": {"title"},
     **{f"h{n}": {"id"} for n in range(2, 7)},
 }
@@ -35,6 +36,46 @@ LINK_KINDS = {
     "source": lambda slug: reverse("source_detail", args=[slug]),
 }
 INTERNAL_LINK = re.compile(r"^(?P<kind>[a-z]+):(?P<slug>[a-z0-9][a-z0-9-]*)$")
+
+
+@dataclass(frozen=True)
+class GlossaryLinker:
+    """Finds the first mention of each glossary term or acronym in a page's text.
+
+    Names match in any case, acronyms only as written ("CAP", not "cap"); the longest name
+    wins where names overlap ("Fugitive Operations Teams" before "FOT").
+    """
+
+    pattern: re.Pattern | None
+    names: dict[str, tuple[str, str]]  # casefolded name -> (slug, term)
+    acronyms: dict[str, tuple[str, str]]  # acronym as written -> (slug, term)
+
+    @classmethod
+    def build(cls, terms) -> "GlossaryLinker":
+        """`terms`: (slug, term, acronyms) for every term that may be linked."""
+        names, acronyms, alternatives = {}, {}, []
+        for slug, term, term_acronyms in terms:
+            names.setdefault(term.casefold(), (slug, term))
+            alternatives.append((len(term), f"(?i:{re.escape(term)})"))
+            for acronym in term_acronyms:
+                acronyms.setdefault(acronym, (slug, term))
+                alternatives.append((len(acronym), re.escape(acronym)))
+        if not alternatives:
+            return cls(None, {}, {})
+        ordered = "|".join(alt for _, alt in sorted(alternatives, key=lambda a: -a[0]))
+        return cls(re.compile(rf"(?<![\w-])(?:{ordered})(?![\w-])"), names, acronyms)
+
+    def lookup(self, text: str) -> tuple[str, str, bool] | None:
+        """(slug, term, is_acronym) for a matched piece of text."""
+        if text in self.acronyms:
+            return (*self.acronyms[text], True)
+        found = self.names.get(text.casefold())
+        return (*found, False) if found else None
+
+
+NO_GLOSSARY = GlossaryLinker(None, {}, {})
+# Glossary links are never added inside these.
+SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "abbr"}
 
 
 @dataclass
@@ -62,24 +103,87 @@ class _LinkProcessor(Treeprocessor):
                 a.set("rel", EXTERNAL_REL)
 
 
+class _GlossaryProcessor(Treeprocessor):
+    """Links the first mention of each glossary term, outside headings, links and code."""
+
+    def __init__(self, md, linker: GlossaryLinker, links: list):
+        super().__init__(md)
+        self.linker = linker
+        self.links = links
+        self.done: set[str] = set()
+
+    def run(self, root):
+        if self.linker.pattern is not None:
+            self._walk(root)
+
+    def _walk(self, element) -> None:
+        if element.tag in SKIP_TAGS:
+            return
+        element.text = self._link_text(element, element.text, 0)
+        index = 0
+        while index < len(element):
+            child = element[index]
+            self._walk(child)
+            before = len(element)
+            child.tail = self._link_text(element, child.tail, index + 1)
+            index += 1 + len(element) - before
+
+    def _link_text(self, parent, text: str | None, position: int) -> str | None:
+        """Split `text` around matches, inserting links into `parent` at `position`."""
+        if not text:
+            return text
+        head, cursor, inserted = None, 0, []
+        for match in self.linker.pattern.finditer(text):
+            found = self.linker.lookup(match.group())
+            if found is None or found[0] in self.done:
+                continue
+            slug, term, is_acronym = found
+            self.done.add(slug)
+            self.links.append(("term", slug))
+            link = etree.Element("a", {"href": LINK_KINDS["term"](slug), "class": "term-link"})
+            if is_acronym:
+                abbr = etree.SubElement(link, "abbr", {"title": term})
+                abbr.text = match.group()
+            else:
+                link.text = match.group()
+            if inserted:
+                inserted[-1].tail = text[cursor : match.start()]
+            else:
+                head = text[cursor : match.start()]
+            inserted.append(link)
+            cursor = match.end()
+        if not inserted:
+            return text
+        inserted[-1].tail = text[cursor:]
+        for offset, link in enumerate(inserted):
+            parent.insert(position + offset, link)
+        return head
+
+
 class _InternalLinks(Extension):
-    def __init__(self, links: list):
+    def __init__(self, links: list, linker: GlossaryLinker):
         super().__init__()
         self.links = links
+        self.linker = linker
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(_LinkProcessor(md, self.links), "internal_links", 5)
+        glossary = _GlossaryProcessor(md, self.linker, self.links)
+        md.treeprocessors.register(glossary, "glossary_links", 4)
 
 
-def render(text: str) -> Rendered:
-    """Render markdown to sanitized HTML, with heading ids, the h2 outline and the links used."""
+def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
+    """Render markdown to sanitized HTML, with heading ids, the h2 outline and the links used.
+
+    With a `glossary`, the first mention of each of its terms links to the term's entry.
+    """
     links: list[tuple[str, str]] = []
     md = markdown.Markdown(
         extensions=[
             "tables",
             "sane_lists",
             TocExtension(toc_depth="2-3"),
-            _InternalLinks(links),
+            _InternalLinks(links, glossary),
         ],
         output_format="html",
     )
@@ -90,6 +194,7 @@ def render(text: str) -> Rendered:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=None,
+        allowed_classes={"a": {"term-link"}},
         strip_comments=True,
     )
     # Heading names are shown in in-page navigation: keep them as escaped text, no tags.
@@ -102,5 +207,8 @@ def render(text: str) -> Rendered:
 
 
 def render_markdown(text: str) -> str:
-    """django-markdownx's preview hook: the same render as public pages."""
-    return render(text).html
+    """django-markdownx's preview hook: the same render as a program page, glossary included."""
+    from .models import GlossaryTerm
+
+    terms = GlossaryTerm.objects.filter(autolink=True).values_list("slug", "term", "acronyms")
+    return render(text, GlossaryLinker.build(terms)).html

@@ -91,6 +91,9 @@ class Program(models.Model):
     sources = models.ManyToManyField(Source, related_name="programs")
     body = MarkdownxField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
+    glossary_links = models.BooleanField(
+        default=True, help_text=_("Link the first mention of each glossary term in the body.")
+    )
     toc = models.JSONField(default=list, blank=True, editable=False)
     # Derived at write time from the parent chain: [[slug, title, acronym], ...] root first, so
     # that breadcrumbs cost no query however deep the tree is.
@@ -212,6 +215,7 @@ class Question(models.Model):
     source_quotes = models.JSONField(default=list, help_text=_("[{id, quote}]"))
     body = MarkdownxField()
     body_html = models.TextField(blank=True, editable=False)
+    glossary_links = models.BooleanField(default=True)
     reviewed = models.DateField()
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

@@ -19,7 +19,7 @@ SOURCE_FIELDS = [
 ]  # fmt: skip
 PROGRAM_FIELDS = [
     "title", "acronym", "other_names", "order", "summary", "body", "body_html", "toc",
-    "ancestors", "depth", "reviewed", "content_hash",
+    "ancestors", "depth", "reviewed", "content_hash", "glossary_links",
 ]  # fmt: skip
 GLOSSARY_FIELDS = [
     "term", "acronyms", "also_known_as", "quote_text", "defined_in_sources", "autolink",
@@ -27,7 +27,7 @@ GLOSSARY_FIELDS = [
 ]  # fmt: skip
 QUESTION_FIELDS = [
     "question", "topic", "order", "source_quotes", "body", "body_html", "reviewed",
-    "content_hash",
+    "content_hash", "glossary_links",
 ]  # fmt: skip
 PAGE_FIELDS = ["title", "summary", "body", "body_html", "toc", "reviewed", "content_hash"]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("glossary/", views.glossary, name="glossary"),
     path("glossary/<slug:slug>/", views.glossary_term, name="glossary_term"),
     path("faq/", views.faq, name="faq"),
+    path("search/", views.site_search, name="search"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("resources/", views.resources, name="resources"),

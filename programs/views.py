@@ -2,13 +2,18 @@
 
 import json
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
+from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from . import search
 from .content import FAQ_TOPICS
 from .context_processors import site
 from .models import Fact, GlossaryTerm, Page, Program, Question, Source
@@ -77,6 +82,8 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "cited": cited,
         "all_older": bool(cited) and all(s.is_older for s in cited),
+        "terms": program.glossary_terms.only("slug", "term", "acronyms"),
+        "questions": program.questions.only("slug", "question"),
         "also_called": [n for n in other_names if n["kind"] == "also"],
         "formerly": [n for n in other_names if n["kind"] == "formerly"],
     }
@@ -156,13 +163,71 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def glossary(request: HttpRequest) -> HttpResponse:
+    query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
+    context = {"query": query}
+    if query:
+        index = search.glossary_index()
+        results = [entry for entry, _tier in search.rank_terms(query, index)]
+        context["results"] = results
+        context["suggestions"] = [] if results else search.closest_terms(query, index)
+    if request.GET.get("fragment") == "results":
+        # The as-you-type filter asks for just the results, ranked by the same function.
+        return render(request, "glossary/results.html", context)
     terms = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
-    letters = sorted({t.initial for t in terms})
-    return render(
-        request,
-        "glossary/glossary.html",
-        {"terms": terms, "letters": letters, "alphabet": ALPHABET},
+    context |= {
+        "terms": terms,
+        "letters": {t.initial for t in terms},
+        "alphabet": ALPHABET,
+        "glossary_jsonld": glossary_jsonld(request, terms),
+    }
+    return render(request, "glossary/glossary.html", context)
+
+
+def glossary_jsonld(request: HttpRequest, terms) -> str:
+    url = request.build_absolute_uri(reverse("glossary"))
+    return jsonld(
+        {
+            "@context": "https://schema.org",
+            "@type": "DefinedTermSet",
+            "@id": url,
+            "name": "Glossary of ICE Enforcement and Removal Operations terms",
+            "hasDefinedTerm": [
+                {
+                    "@type": "DefinedTerm",
+                    "name": t.term,
+                    **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
+                    "description": strip_tags(t.body_html).strip(),
+                    "url": request.build_absolute_uri(t.get_absolute_url()),
+                    "inDefinedTermSet": url,
+                }
+                for t in terms
+            ],
+        }
     )
+
+
+@require_GET
+def site_search(request: HttpRequest) -> HttpResponse:
+    query = search.clean_query(request.GET.get("q"))
+    context: dict = {"query": query}
+    if query:
+        ranked = search.rank_site(query, search.site_index(), search.glossary_index())
+        page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["results"] = [
+            {
+                "item": item,
+                "label": KIND_LABELS[item.kind],
+                "snippet": mark_safe(search.highlight(item.summary or item.body, query)),  # noqa: S308 (escaped by highlight)
+            }
+            for item, _tier in page.object_list
+        ]
+        context["total"] = len(ranked)
+    return render(request, "search/search.html", context)
+
+
+RESULTS_PER_PAGE = 20
+KIND_LABELS = {"program": _("Program"), "term": _("Glossary term"), "question": _("Question")}
 
 
 ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]

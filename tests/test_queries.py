@@ -8,7 +8,7 @@ from programs.models import Fact, Program, Source
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 8
+MAX_QUERIES = 10
 
 
 def build_synthetic_tree(size: int = 5000) -> list[Program]:

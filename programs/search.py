@@ -1,0 +1,321 @@
+"""Ranking for the glossary search and the site search.
+
+Both work from in-memory word indexes built once per content version (a load or an admin save
+changes the version), so a query costs dictionary look-ups and one fuzzy scan of the vocabulary,
+not a pass over every record. Misspellings are matched with RapidFuzz's edit distance.
+"""
+
+import bisect
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.db.models import Count, Max
+from django.utils.html import escape, strip_tags
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .models import GlossaryTerm, Program, Question
+
+MAX_QUERY = 200
+FUZZY_MIN_LENGTH = 5  # misspellings are looked for only in words this long
+FUZZY_MAX_EDITS = 2
+
+# Glossary tiers, best first.
+EXACT, NAME_PREFIX, ALSO_KNOWN_AS, MISSPELLING, DEFINITION = range(5)
+# Site search tiers, best first.
+TITLE, ACRONYM_OR_ALIAS, SUMMARY, BODY = range(4)
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as we use and show it: at most 200 characters, no control characters."""
+    text = (raw or "")[:MAX_QUERY]
+    text = "".join(c for c in text if unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co"})
+    return " ".join(text.split())
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'Guzmán' matches 'guzman' and 'CAP' matches 'cap'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def compact(text: str) -> str:
+    """Letters and digits only: '287 (g)', '287g' and '287(g)' all become '287g'."""
+    return "".join(words(text))
+
+
+class WordIndex:
+    """Which documents contain a word, or a word starting with a prefix, in which tier."""
+
+    def __init__(self):
+        self.postings: dict[str, dict[int, int]] = defaultdict(dict)
+        self.vocabulary: list[str] = []
+
+    def add(self, doc: int, tier: int, text: str) -> None:
+        for word in words(text):
+            best = self.postings[word].get(doc)
+            if best is None or tier < best:
+                self.postings[word][doc] = tier
+
+    def freeze(self) -> None:
+        self.vocabulary = sorted(self.postings)
+
+    def prefixed(self, prefix: str) -> dict[int, int]:
+        """Documents with a word starting with `prefix`, each with its best tier."""
+        found: dict[int, int] = {}
+        start = bisect.bisect_left(self.vocabulary, prefix)
+        for word in self.vocabulary[start:]:
+            if not word.startswith(prefix):
+                break
+            for doc, tier in self.postings[word].items():
+                if tier < found.get(doc, 99):
+                    found[doc] = tier
+        return found
+
+    def near(self, word: str) -> dict[int, int]:
+        """Documents with a word at most two edits from `word` (for words of 5+ letters)."""
+        if len(word) < FUZZY_MIN_LENGTH:
+            return {}
+        matches = process.extract(
+            word,
+            self.vocabulary,
+            scorer=Levenshtein.distance,
+            score_cutoff=FUZZY_MAX_EDITS,
+            limit=None,
+        )
+        found: dict[int, int] = {}
+        for candidate, _distance, _ in matches:
+            if len(candidate) < FUZZY_MIN_LENGTH:
+                continue
+            for doc, tier in self.postings[candidate].items():
+                found[doc] = min(tier, found.get(doc, 99))
+        return found
+
+    def match_all(self, query_words: list[str], fuzzy: bool = False) -> dict[int, int]:
+        """Documents where every query word matches; tier = the worst of the words' tiers."""
+        result: dict[int, int] | None = None
+        for word in query_words:
+            hits = self.near(word) if fuzzy else self.prefixed(word)
+            if fuzzy and len(word) < FUZZY_MIN_LENGTH:
+                hits = self.prefixed(word)
+            if result is None:
+                result = hits
+            else:
+                result = {d: max(t, hits[d]) for d, t in result.items() if d in hits}
+            if not result:
+                return {}
+        return result or {}
+
+
+# --- Glossary --------------------------------------------------------------------------------
+@dataclass
+class TermEntry:
+    slug: str
+    term: str
+    acronyms: list[str]
+    also_known_as: list[str]
+    definition: str
+    related: list[str] = field(default_factory=list)
+
+
+@dataclass
+class GlossaryIndex:
+    entries: list[TermEntry]
+    exact: dict[str, set[int]]
+    names: WordIndex
+    aliases: WordIndex
+    definitions: WordIndex
+
+
+def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
+    exact: dict[str, set[int]] = defaultdict(set)
+    names, aliases, definitions = WordIndex(), WordIndex(), WordIndex()
+    for i, entry in enumerate(entries):
+        exact[compact(entry.term)].add(i)
+        for acronym in entry.acronyms:
+            key = compact(acronym)
+            exact[key].add(i)
+            # 'FOT' finds 'FOTs' and 'FOTs' finds 'FOT'.
+            exact[key[:-1] if key.endswith("s") else key + "s"].add(i)
+        names.add(i, NAME_PREFIX, entry.term)
+        for alias in entry.also_known_as:
+            aliases.add(i, ALSO_KNOWN_AS, alias)
+            # An older or variant name typed in full is as good as the name itself.
+            exact[compact(alias)].add(i)
+        definitions.add(i, DEFINITION, entry.definition)
+    for index in (names, aliases, definitions):
+        index.freeze()
+    return GlossaryIndex(entries, dict(exact), names, aliases, definitions)
+
+
+def rank_terms(query: str, index: GlossaryIndex) -> list[tuple[TermEntry, int]]:
+    """Every matching entry with its tier, best first; ties in alphabetical order."""
+    key, query_words = compact(query), words(query)
+    if not key:
+        return []
+    tiers: dict[int, int] = {}
+
+    def offer(found: dict[int, int] | set[int], tier: int | None = None) -> None:
+        items = found.items() if isinstance(found, dict) else ((d, tier) for d in found)
+        for doc, t in items:
+            if t < tiers.get(doc, 99):
+                tiers[doc] = t
+
+    offer(index.exact.get(key, set()), EXACT)
+    offer(index.names.match_all(query_words))
+    offer(index.aliases.match_all(query_words))
+    fuzzy = index.names.match_all(query_words, fuzzy=True)
+    fuzzy.update(index.aliases.match_all(query_words, fuzzy=True))
+    offer(dict.fromkeys(fuzzy, MISSPELLING))
+    offer(index.definitions.match_all(query_words))
+    ranked = sorted(tiers.items(), key=lambda item: (item[1], fold(index.entries[item[0]].term)))
+    return [(index.entries[doc], tier) for doc, tier in ranked]
+
+
+def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[TermEntry]:
+    """When nothing matches: the entries whose names look most like the query."""
+    choices = {i: fold(e.term) for i, e in enumerate(index.entries)}
+    best = process.extract(fold(query), choices, limit=limit)
+    return [index.entries[i] for _, score, i in best if score > 0]
+
+
+def _content_version(model) -> tuple:
+    return tuple(model.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
+
+
+def glossary_index() -> GlossaryIndex:
+    return _glossary_index(_content_version(GlossaryTerm))
+
+
+@lru_cache(maxsize=2)
+def _glossary_index(version: tuple) -> GlossaryIndex:
+    rows = GlossaryTerm.objects.prefetch_related("related").order_by("term")
+    return build_glossary_index(
+        [
+            TermEntry(
+                slug=t.slug,
+                term=t.term,
+                acronyms=list(t.acronyms),
+                also_known_as=list(t.also_known_as),
+                definition=strip_tags(t.body_html),
+                related=[p.slug for p in t.related.all()],
+            )
+            for t in rows
+        ]
+    )
+
+
+# --- Site search -----------------------------------------------------------------------------
+@dataclass
+class Item:
+    kind: str  # "program", "term" or "question"
+    slug: str
+    title: str
+    url: str
+    summary: str
+    body: str
+
+
+@dataclass
+class SiteIndex:
+    items: list[Item]
+    words: WordIndex
+    by_key: dict[tuple[str, str], int]
+
+
+def build_site_index(items: list[Item], aliases: dict[int, list[str]]) -> SiteIndex:
+    index = WordIndex()
+    for i, item in enumerate(items):
+        index.add(i, TITLE, item.title)
+        for alias in aliases.get(i, []):
+            index.add(i, ACRONYM_OR_ALIAS, alias)
+        index.add(i, SUMMARY, item.summary)
+        index.add(i, BODY, item.body)
+    index.freeze()
+    return SiteIndex(items, index, {(it.kind, it.slug): i for i, it in enumerate(items)})
+
+
+def site_index() -> SiteIndex:
+    version = tuple(_content_version(m) for m in (Program, GlossaryTerm, Question))
+    return _site_index(version)
+
+
+@lru_cache(maxsize=2)
+def _site_index(version: tuple) -> SiteIndex:
+    items: list[Item] = []
+    aliases: dict[int, list[str]] = {}
+    for p in Program.objects.only(
+        "slug", "title", "acronym", "other_names", "summary", "body_html"
+    ):
+        aliases[len(items)] = [p.acronym, *(n["name"] for n in p.other_names)]
+        items.append(
+            Item(
+                "program", p.slug, str(p), p.get_absolute_url(), p.summary, strip_tags(p.body_html)
+            )
+        )
+    for t in GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html"):
+        aliases[len(items)] = [*t.acronyms, *t.also_known_as]
+        definition = strip_tags(t.body_html)
+        items.append(Item("term", t.slug, t.term, t.get_absolute_url(), definition, ""))
+    for q in Question.objects.only("slug", "question", "body_html"):
+        answer = strip_tags(q.body_html)
+        items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
+    return build_site_index(items, aliases)
+
+
+def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tuple[Item, int]]:
+    """Programs, terms and questions matching the query, best first.
+
+    The glossary feeds it: a query the glossary recognises (an acronym, an older name, a
+    misspelling) also finds the pages related to that term, ranked like an acronym match.
+    """
+    tiers = dict(index.words.match_all(words(query)))
+    for entry, tier in rank_terms(query, glossary):
+        if tier > MISSPELLING:
+            continue
+        targets = [("term", entry.slug)] + [("program", slug) for slug in entry.related]
+        for key in targets:
+            doc = index.by_key.get(key)
+            if doc is not None:
+                tiers[doc] = min(tiers.get(doc, 99), ACRONYM_OR_ALIAS)
+        # Pages that use the term's full name rank as if the query had named it, one tier
+        # below a title match at best.
+        for doc, t in index.words.match_all(words(entry.term)).items():
+            tiers[doc] = min(tiers.get(doc, 99), max(t, ACRONYM_OR_ALIAS))
+    ranked = sorted(tiers.items(), key=lambda item: (item[1], fold(index.items[item[0]].title)))
+    return [(index.items[doc], tier) for doc, tier in ranked]
+
+
+def highlight(text: str, query: str, width: int = 180) -> str:
+    """A short extract around the first matching word, escaped, with matches in <mark>."""
+    prefixes = [w for w in words(query) if w]
+    folded = fold(text)
+    spans = []
+    for match in _WORD.finditer(folded):
+        if any(match.group().startswith(p) for p in prefixes):
+            spans.append(match.span())
+    # Folding can change lengths (rare ligatures); fall back to an unmarked extract then.
+    if len(folded) != len(text):
+        spans = []
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    end = min(len(text), start + width)
+    pieces, cursor = [], start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        pieces.append(escape(text[cursor:s]))
+        pieces.append(f"<mark>{escape(text[s:e])}</mark>")
+        cursor = e
+    pieces.append(escape(text[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return prefix + "".join(pieces) + suffix

@@ -1,0 +1,30 @@
+// Glossary: narrow the results as you type. The server ranks them (the same function as the
+// form's results page), so the order never differs; without JavaScript the form still works.
+(function () {
+  "use strict";
+  var form = document.querySelector(".glossary-search");
+  var input = document.getElementById("glossary-q");
+  var results = document.getElementById("glossary-results");
+  if (!form || !input || !results || !window.fetch) { return; }
+  var timer = null;
+  var latest = 0;
+  function update() {
+    var query = input.value.trim();
+    var request = ++latest;
+    var url = form.action + "?fragment=results&q=" + encodeURIComponent(query);
+    window.fetch(url, { headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        if (html === null || request !== latest) { return; }
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("glossary-results");
+        if (fresh) { results.replaceChildren.apply(results, Array.prototype.slice.call(fresh.childNodes)); }
+        var address = query ? "?q=" + encodeURIComponent(query) : window.location.pathname;
+        window.history.replaceState(null, "", address);
+      })
+      .catch(function () { /* the form still submits normally */ });
+  }
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(update, 150);
+  });
+})();
