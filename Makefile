@@ -55,6 +55,9 @@ $(CSS): $(SASS_SOURCES) node_modules/.installed
 	mkdir -p $(dir $(CSS))
 	$(NODE) node_modules/sass/sass.js --no-source-map --style=compressed --quiet-deps \
 		--load-path=node_modules/@uswds/uswds/packages static/scss/site.scss $(CSS)
+	# Copy just the USWDS icons the stylesheet refers to.
+	grep -o 'img/usa-icons[^")]*' $(CSS) | sort -u | while read -r icon; do \
+		install -D -m 644 node_modules/@uswds/uswds/dist/$$icon build/static/$$icon; done
 
 # Regenerate requirements.lock from pyproject.toml's pins (in a scratch environment).
 lock:

@@ -228,3 +228,27 @@ class Question(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("faq") + "#" + self.slug
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes whenever content is written (a load or an admin save).
+
+    Processes key their in-memory search indexes (and page caches) on it, so every server
+    sees a change at its next request without any process having to tell the others.
+    """
+
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
+        if not updated:
+            cls.objects.create(pk=1, number=1)
+
+    def __str__(self) -> str:
+        return f"content version {self.number}"

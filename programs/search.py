@@ -12,12 +12,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Count, Max
 from django.utils.html import escape, strip_tags
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .models import GlossaryTerm, Program, Question
+from .models import ContentVersion, GlossaryTerm, Program, Question
 
 MAX_QUERY = 200
 FUZZY_MIN_LENGTH = 5  # misspellings are looked for only in words this long
@@ -56,9 +55,13 @@ def compact(text: str) -> str:
 class WordIndex:
     """Which documents contain a word, or a word starting with a prefix, in which tier."""
 
-    def __init__(self):
+    def __init__(self, min_prefix: int = 1):
+        # Query words shorter than this match whole words only: "a" or "g" as a prefix would
+        # match most of the vocabulary and rank nothing.
+        self.min_prefix = min_prefix
         self.postings: dict[str, dict[int, int]] = defaultdict(dict)
         self.vocabulary: list[str] = []
+        self.fuzzy_vocabulary: list[str] = []  # words long enough to be misspelt
 
     def add(self, doc: int, tier: int, text: str) -> None:
         for word in words(text):
@@ -68,9 +71,14 @@ class WordIndex:
 
     def freeze(self) -> None:
         self.vocabulary = sorted(self.postings)
+        self.fuzzy_vocabulary = [
+            w for w in self.vocabulary if len(w) >= FUZZY_MIN_LENGTH and not w.isdigit()
+        ]
 
     def prefixed(self, prefix: str) -> dict[int, int]:
         """Documents with a word starting with `prefix`, each with its best tier."""
+        if len(prefix) < self.min_prefix:
+            return self.postings.get(prefix, {})
         found: dict[int, int] = {}
         start = bisect.bisect_left(self.vocabulary, prefix)
         for word in self.vocabulary[start:]:
@@ -87,33 +95,46 @@ class WordIndex:
             return {}
         matches = process.extract(
             word,
-            self.vocabulary,
+            self.fuzzy_vocabulary,
             scorer=Levenshtein.distance,
             score_cutoff=FUZZY_MAX_EDITS,
             limit=None,
         )
         found: dict[int, int] = {}
         for candidate, _distance, _ in matches:
-            if len(candidate) < FUZZY_MIN_LENGTH:
-                continue
             for doc, tier in self.postings[candidate].items():
                 found[doc] = min(tier, found.get(doc, 99))
         return found
 
-    def match_all(self, query_words: list[str], fuzzy: bool = False) -> dict[int, int]:
-        """Documents where every query word matches; tier = the worst of the words' tiers."""
-        result: dict[int, int] | None = None
+    def match_all(
+        self, query_words: list[str], fuzzy: bool = False, whole_words: bool = False
+    ) -> dict[int, int]:
+        """Documents where every query word matches; tier = the worst of the words' tiers.
+
+        Words match as prefixes, or whole (`whole_words`), or within two edits (`fuzzy`,
+        for words of five letters or more; shorter ones still match as prefixes).
+        """
+        if not query_words:
+            return {}
+        hit_sets = []
         for word in query_words:
-            hits = self.near(word) if fuzzy else self.prefixed(word)
-            if fuzzy and len(word) < FUZZY_MIN_LENGTH:
-                hits = self.prefixed(word)
-            if result is None:
-                result = hits
+            if whole_words:
+                hits = self.postings.get(word, {})
+            elif fuzzy and len(word) >= FUZZY_MIN_LENGTH:
+                hits = self.near(word)
             else:
-                result = {d: max(t, hits[d]) for d, t in result.items() if d in hits}
-            if not result:
+                hits = self.prefixed(word)
+            if not hits:
                 return {}
-        return result or {}
+            hit_sets.append(hits)
+        # Intersect from the rarest word, so the work is the size of the smallest set.
+        hit_sets.sort(key=len)
+        result = dict(hit_sets[0])
+        for hits in hit_sets[1:]:
+            result = {d: max(t, hits[d]) for d, t in result.items() if d in hits}
+            if not result:
+                break
+        return result
 
 
 # --- Glossary --------------------------------------------------------------------------------
@@ -137,8 +158,10 @@ class GlossaryIndex:
 
 
 def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
+    # In alphabetical order, so a document's number is its tie-breaking rank.
+    entries = sorted(entries, key=lambda e: fold(e.term))
     exact: dict[str, set[int]] = defaultdict(set)
-    names, aliases, definitions = WordIndex(), WordIndex(), WordIndex()
+    names, aliases, definitions = WordIndex(), WordIndex(), WordIndex(min_prefix=3)
     for i, entry in enumerate(entries):
         exact[compact(entry.term)].add(i)
         for acronym in entry.acronyms:
@@ -157,8 +180,13 @@ def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
     return GlossaryIndex(entries, dict(exact), names, aliases, definitions)
 
 
-def rank_terms(query: str, index: GlossaryIndex) -> list[tuple[TermEntry, int]]:
-    """Every matching entry with its tier, best first; ties in alphabetical order."""
+def rank_terms(
+    query: str, index: GlossaryIndex, definitions: bool = True
+) -> list[tuple[TermEntry, int]]:
+    """Every matching entry with its tier, best first; ties in alphabetical order.
+
+    `definitions=False` skips the last tier, for callers that only want what names match.
+    """
     key, query_words = compact(query), words(query)
     if not key:
         return []
@@ -176,28 +204,25 @@ def rank_terms(query: str, index: GlossaryIndex) -> list[tuple[TermEntry, int]]:
     fuzzy = index.names.match_all(query_words, fuzzy=True)
     fuzzy.update(index.aliases.match_all(query_words, fuzzy=True))
     offer(dict.fromkeys(fuzzy, MISSPELLING))
-    offer(index.definitions.match_all(query_words))
-    ranked = sorted(tiers.items(), key=lambda item: (item[1], fold(index.entries[item[0]].term)))
+    if definitions:
+        offer(index.definitions.match_all(query_words))
+    ranked = sorted(tiers.items(), key=lambda item: (item[1], item[0]))
     return [(index.entries[doc], tier) for doc, tier in ranked]
 
 
 def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[TermEntry]:
     """When nothing matches: the entries whose names look most like the query."""
     choices = {i: fold(e.term) for i, e in enumerate(index.entries)}
-    best = process.extract(fold(query), choices, limit=limit)
+    best = process.extract(fold(query), choices, scorer=fuzz.ratio, limit=limit)
     return [index.entries[i] for _, score, i in best if score > 0]
 
 
-def _content_version(model) -> tuple:
-    return tuple(model.objects.aggregate(n=Count("id"), t=Max("updated_at")).values())
-
-
 def glossary_index() -> GlossaryIndex:
-    return _glossary_index(_content_version(GlossaryTerm))
+    return _glossary_index(ContentVersion.current())
 
 
 @lru_cache(maxsize=2)
-def _glossary_index(version: tuple) -> GlossaryIndex:
+def _glossary_index(version: int) -> GlossaryIndex:
     rows = GlossaryTerm.objects.prefetch_related("related").order_by("term")
     return build_glossary_index(
         [
@@ -233,7 +258,12 @@ class SiteIndex:
 
 
 def build_site_index(items: list[Item], aliases: dict[int, list[str]]) -> SiteIndex:
-    index = WordIndex()
+    """`aliases` maps an item's position in `items` to its acronyms and other names."""
+    # In alphabetical order, so a document's number is its tie-breaking rank.
+    order = sorted(range(len(items)), key=lambda i: fold(items[i].title))
+    aliases = {new: aliases.get(old, []) for new, old in enumerate(order)}
+    items = [items[i] for i in order]
+    index = WordIndex(min_prefix=3)
     for i, item in enumerate(items):
         index.add(i, TITLE, item.title)
         for alias in aliases.get(i, []):
@@ -245,12 +275,11 @@ def build_site_index(items: list[Item], aliases: dict[int, list[str]]) -> SiteIn
 
 
 def site_index() -> SiteIndex:
-    version = tuple(_content_version(m) for m in (Program, GlossaryTerm, Question))
-    return _site_index(version)
+    return _site_index(ContentVersion.current())
 
 
 @lru_cache(maxsize=2)
-def _site_index(version: tuple) -> SiteIndex:
+def _site_index(version: int) -> SiteIndex:
     items: list[Item] = []
     aliases: dict[int, list[str]] = {}
     for p in Program.objects.only(
@@ -272,6 +301,10 @@ def _site_index(version: tuple) -> SiteIndex:
     return build_site_index(items, aliases)
 
 
+EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, MISSPELLING}
+MAX_EXPANSIONS = 5
+
+
 def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tuple[Item, int]]:
     """Programs, terms and questions matching the query, best first.
 
@@ -279,9 +312,11 @@ def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tup
     misspelling) also finds the pages related to that term, ranked like an acronym match.
     """
     tiers = dict(index.words.match_all(words(query)))
-    for entry, tier in rank_terms(query, glossary):
-        if tier > MISSPELLING:
-            continue
+    # Only what the glossary knows that the words alone would miss: an acronym, an older
+    # name, a misspelling. A few best entries are enough.
+    named = rank_terms(query, glossary, definitions=False)
+    known = [e for e, t in named if t in EXPANDING_TIERS][:MAX_EXPANSIONS]
+    for entry in known:
         targets = [("term", entry.slug)] + [("program", slug) for slug in entry.related]
         for key in targets:
             doc = index.by_key.get(key)
@@ -289,9 +324,9 @@ def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tup
                 tiers[doc] = min(tiers.get(doc, 99), ACRONYM_OR_ALIAS)
         # Pages that use the term's full name rank as if the query had named it, one tier
         # below a title match at best.
-        for doc, t in index.words.match_all(words(entry.term)).items():
+        for doc, t in index.words.match_all(words(entry.term), whole_words=True).items():
             tiers[doc] = min(tiers.get(doc, 99), max(t, ACRONYM_OR_ALIAS))
-    ranked = sorted(tiers.items(), key=lambda item: (item[1], fold(index.items[item[0]].title)))
+    ranked = sorted(tiers.items(), key=lambda item: (item[1], item[0]))
     return [(index.items[doc], tier) for doc, tier in ranked]
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .content import ContentSet
-from .models import Fact, GlossaryTerm, Page, Program, Question, Source
+from .models import ContentVersion, Fact, GlossaryTerm, Page, Program, Question, Source
 
 SOURCE_FIELDS = [
     "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
@@ -152,4 +152,7 @@ def sync_content(content: ContentSet) -> SyncResult:
     _sync_glossary(content.glossary, source_pks, counts)
     _sync_faq(content.faq, source_pks, counts)
     _delete_missing(content, counts)
-    return SyncResult(counts)
+    result = SyncResult(counts)
+    if result.changed:
+        ContentVersion.bump()
+    return result

@@ -168,11 +168,15 @@ def glossary(request: HttpRequest) -> HttpResponse:
     if query:
         index = search.glossary_index()
         results = [entry for entry, _tier in search.rank_terms(query, index)]
-        context["results"] = results
+        context["results"] = results[:MAX_GLOSSARY_RESULTS]
+        context["total"] = len(results)
         context["suggestions"] = [] if results else search.closest_terms(query, index)
     if request.GET.get("fragment") == "results":
         # The as-you-type filter asks for just the results, ranked by the same function.
         return render(request, "glossary/results.html", context)
+    if query:
+        # A results page lists the matches only; the full A-Z list is one link away.
+        return render(request, "glossary/glossary.html", context)
     terms = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
     context |= {
         "terms": terms,
@@ -223,6 +227,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
             for item, _tier in page.object_list
         ]
         context["total"] = len(ranked)
+        context["page_links"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
     return render(request, "search/search.html", context)
 
 
@@ -230,6 +235,7 @@ RESULTS_PER_PAGE = 20
 KIND_LABELS = {"program": _("Program"), "term": _("Glossary term"), "question": _("Question")}
 
 
+MAX_GLOSSARY_RESULTS = 100  # keeps a results page small even for a one-letter query
 ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 
 

@@ -5,6 +5,7 @@
   var form = document.querySelector(".glossary-search");
   var input = document.getElementById("glossary-q");
   var results = document.getElementById("glossary-results");
+  var all = document.getElementById("glossary-all");
   if (!form || !input || !results || !window.fetch) { return; }
   var timer = null;
   var latest = 0;
@@ -18,6 +19,8 @@
         if (html === null || request !== latest) { return; }
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("glossary-results");
         if (fresh) { results.replaceChildren.apply(results, Array.prototype.slice.call(fresh.childNodes)); }
+        // While there is a query the matches are the list; the full A-Z list returns when empty.
+        if (all) { all.hidden = query !== ""; }
         var address = query ? "?q=" + encodeURIComponent(query) : window.location.pathname;
         window.history.replaceState(null, "", address);
       })
