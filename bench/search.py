@@ -59,9 +59,36 @@ def report(label: str, samples: list[float]) -> str:
     return f"| {label} | {len(samples)} | {q[49]:.1f} | {q[94]:.1f} | {max(samples):.1f} |"
 
 
-WORDS = ("removal detention custody fugitive program division office center unit bond case "
-         "field operations enforcement national criminal support team management docket "
-         "transport health service analysis system release supervision flight").split()  # fmt: skip
+WORDS = [
+    "removal",
+    "detention",
+    "custody",
+    "fugitive",
+    "program",
+    "division",
+    "office",
+    "center",
+    "unit",
+    "bond",
+    "case",
+    "field",
+    "operations",
+    "enforcement",
+    "national",
+    "criminal",
+    "support",
+    "team",
+    "management",
+    "docket",
+    "transport",
+    "health",
+    "service",
+    "analysis",
+    "system",
+    "release",
+    "supervision",
+    "flight",
+]
 
 
 def phrase(rng: random.Random, n: int) -> str:

@@ -1,35 +1,158 @@
+"""The admin: every content model, markdown with live preview, and the loader's checks on save."""
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Fact, Page, Program, Source
+from . import editing
+from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+
+
+class ContentAdmin(MarkdownxModelAdmin):
+    """Saves rewrite the record's file text and keep the previous version as a revision."""
+
+    readonly_fields = ["edited_in_admin", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        # The file text before this save, so the history can keep it.
+        obj._previous_file_text = (
+            type(obj).objects.filter(pk=obj.pk).values_list("file_text", flat=True).first() or ""
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        editing.record_admin_save(form.instance, form.instance._previous_file_text)
+
+
+class BodyLinksForm(forms.ModelForm):
+    """The admin supplies the model and fields; this adds the loader's link check."""
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        editing.check_body_links(body)
+        return body
+
+
+class ProgramForm(BodyLinksForm):
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        editing.check_parent(self.instance, parent)
+        return parent
+
+
+class FactForm(forms.ModelForm):
+    class Meta:
+        model = Fact
+        fields = ["figure", "label", "source", "quote", "order"]
+
+    def clean(self):
+        data = super().clean()
+        errors = editing.check_quote(data.get("source"), data.get("quote", ""), data.get("figure"))
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class FactInline(admin.TabularInline):
     model = Fact
+    form = FactForm
     extra = 0
 
 
 @admin.register(Program)
-class ProgramAdmin(MarkdownxModelAdmin):
-    list_display = ["indented_title", "acronym", "parent", "reviewed", "updated_at"]
-    list_filter = ["depth", "sources", "reviewed"]
-    search_fields = ["title", "acronym", "summary", "body"]
-    ordering = ["ancestors", "order"]
+class ProgramAdmin(ContentAdmin):
+    form = ProgramForm
+    list_display = ["tree_title", "acronym", "parent", "reviewed", "edited_in_admin"]
+    list_filter = ["depth", "sources", "edited_in_admin", "reviewed"]
+    search_fields = ["title", "acronym", "summary", "body", "slug"]
+    ordering = ["tree_order"]
     inlines = [FactInline]
     autocomplete_fields = ["parent"]
+    filter_horizontal = ["sources", "also_parents"]
 
-    @admin.display(description="Program (tree)", ordering="ancestors")
-    def indented_title(self, obj: Program) -> str:
+    @admin.display(description="Program (as a tree)", ordering="tree_order")
+    def tree_title(self, obj: Program) -> str:
         return "— " * obj.depth + str(obj)
 
 
-@admin.register(Source)
-class SourceAdmin(MarkdownxModelAdmin):
-    list_display = ["source_id", "title", "date", "latest_year"]
-    search_fields = ["title", "kind", "text"]
+class GlossaryTermForm(BodyLinksForm):
+    def clean(self):
+        data = super().clean()
+        errors = editing.check_quote(data.get("quote_source"), data.get("quote_text", ""))
+        if errors:
+            raise ValidationError({"quote_text": errors["quote"]})
+        taken = editing.names_taken_by_other_terms(self.instance)
+        for name in [data.get("term", ""), *data.get("acronyms", [])]:
+            if name and name.casefold() in taken:
+                raise ValidationError(
+                    {"term": f"'{name}' is already defined in {taken[name.casefold()]}"}
+                )
+        return data
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(ContentAdmin):
+    form = GlossaryTermForm
+    list_display = ["term", "acronym_list", "defined_in_sources", "autolink", "edited_in_admin"]
+    list_filter = ["defined_in_sources", "autolink", "sources", "edited_in_admin"]
+    search_fields = ["term", "acronyms", "also_known_as", "body", "slug"]
+    filter_horizontal = ["related", "see_also", "sources"]
+
+    @admin.display(description="Acronyms")
+    def acronym_list(self, obj: GlossaryTerm) -> str:
+        return ", ".join(obj.acronyms)
+
+
+class QuestionForm(BodyLinksForm):
+    def clean_source_quotes(self):
+        quotes = self.cleaned_data.get("source_quotes") or []
+        by_id = {s.source_id: s for s in Source.objects.all()}
+        for item in quotes:
+            source = by_id.get(str(item.get("id")))
+            if source is None:
+                raise ValidationError(f"Unknown source id {item.get('id')!r}.")
+            errors = editing.check_quote(source, item.get("quote", ""))
+            if errors:
+                raise ValidationError(errors["quote"])
+        return quotes
+
+
+@admin.register(Question)
+class QuestionAdmin(ContentAdmin):
+    form = QuestionForm
+    list_display = ["question", "topic", "order", "edited_in_admin"]
+    list_filter = ["topic", "edited_in_admin"]
+    search_fields = ["question", "body", "slug"]
+    filter_horizontal = ["related_programs", "related_terms", "sources"]
 
 
 @admin.register(Page)
-class PageAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "slug", "reviewed"]
+class PageAdmin(ContentAdmin):
+    form = type(
+        "PageForm",
+        (BodyLinksForm,),
+        {"Meta": type("Meta", (), {"model": Page, "fields": "__all__"})},
+    )
+    list_display = ["title", "slug", "reviewed", "edited_in_admin"]
     search_fields = ["title", "body"]
+
+
+@admin.register(Source)
+class SourceAdmin(ContentAdmin):
+    list_display = ["source_id", "title", "date", "latest_year", "edited_in_admin"]
+    search_fields = ["title", "kind", "text"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    list_display = ["kind", "slug", "saved_at", "replaced_by"]
+    list_filter = ["kind", "replaced_by"]
+    search_fields = ["slug"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -18,6 +18,7 @@ from django.conf import settings
 from frontmatter.default_handlers import YAMLHandler
 
 from .markdown import NO_GLOSSARY, GlossaryLinker, render
+from .models import tree_order_key
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
@@ -120,6 +121,7 @@ class Document:
     lines: dict[tuple, int]  # ("facts", 0, "quote") -> line number in the file
     body: str
     body_line: int
+    text: str  # the whole file, exactly as read
 
     @property
     def slug(self) -> str:
@@ -239,7 +241,7 @@ def read_document(path: Path, errors: _Collector) -> Document | None:
     lines: dict[tuple, int] = {}
     _value_lines(node, (), lines, display, errors)
     body_line = text[: len(text) - len(body)].count("\n") + 2
-    return Document(path, display, meta, lines, body.removeprefix("\n"), body_line)
+    return Document(path, display, meta, lines, body.removeprefix("\n"), body_line, text)
 
 
 # --- Field checks ----------------------------------------------------------------------------
@@ -372,6 +374,7 @@ def read_sources(directory: Path, errors: _Collector) -> dict[str, dict]:
             "body": doc.body,
             "body_html": rendered.html,
             "reviewed": meta.get("reviewed"),
+            "file_text": doc.text,
             "_doc": doc,
             "_normalized": normalize_space(text),
         }
@@ -475,6 +478,7 @@ def read_programs(
             "body_html": rendered.html,
             "toc": rendered.toc,
             "reviewed": meta.get("reviewed"),
+            "file_text": doc.text,
             "_doc": doc,
             "_links": rendered.links,
         }
@@ -511,6 +515,8 @@ def _check_tree(records: dict[str, dict], errors: _Collector) -> None:
             [a, records[a]["title"], records[a]["acronym"]] for a in reversed(chain)
         ]
         rec["depth"] = len(chain)
+        path = [(records[a]["order"], a) for a in reversed(chain)] + [(rec["order"], rec["slug"])]
+        rec["tree_order"] = tree_order_key(path)
 
 
 def _suggest(name: str, options) -> str:
@@ -540,6 +546,7 @@ def read_pages(directory: Path, by_id: dict, errors: _Collector) -> dict[str, di
             "body_html": rendered.html,
             "toc": rendered.toc,
             "reviewed": meta.get("reviewed"),
+            "file_text": doc.text,
             "_doc": doc,
             "_links": rendered.links,
         }
@@ -595,6 +602,7 @@ def read_glossary(directory: Path, by_id: dict, errors: _Collector) -> dict[str,
             "body": doc.body,
             "body_html": rendered.html,
             "reviewed": meta.get("reviewed"),
+            "file_text": doc.text,
             "_doc": doc,
             "_links": rendered.links,
         }
@@ -661,6 +669,7 @@ def read_faq(
             "body": doc.body,
             "body_html": rendered.html,
             "reviewed": meta.get("reviewed"),
+            "file_text": doc.text,
             "_doc": doc,
             "_links": rendered.links + [_split_ref(r) for r in related],
         }

@@ -208,7 +208,6 @@ def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
 
 def render_markdown(text: str) -> str:
     """django-markdownx's preview hook: the same render as a program page, glossary included."""
-    from .models import GlossaryTerm
+    from .editing import glossary_linker
 
-    terms = GlossaryTerm.objects.filter(autolink=True).values_list("slug", "term", "acronyms")
-    return render(text, GlossaryLinker.build(terms)).html
+    return render(text, glossary_linker()).html

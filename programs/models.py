@@ -16,10 +16,29 @@ from markdownx.models import MarkdownxField
 OLDER_BEFORE_YEAR = 2020
 
 
-class Source(models.Model):
-    """One captured ICE web page: the only place facts may come from."""
+class ContentItem(models.Model):
+    """What every content record has: its file's slug, and what the loader and admin track.
+
+    `file_text` is the record exactly as a content file: what `load_content` read, or, after an
+    admin save, what `export_content` will write. `edited_in_admin` marks records whose file is
+    behind the database, so that a load does not silently overwrite them.
+    """
 
     slug = models.SlugField(unique=True)
+    content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    file_text = models.TextField(blank=True, editable=False)
+    edited_in_admin = models.BooleanField(default=False, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Source(ContentItem):
+    """One captured ICE web page: the only place facts may come from."""
+
+    KIND = "source"
+
     source_id = models.CharField(_("source id"), max_length=8, unique=True)
     title = models.CharField(max_length=200)
     short_name = models.CharField(max_length=120, help_text=_("How prose names it."))
@@ -34,8 +53,6 @@ class Source(models.Model):
     body = MarkdownxField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
     reviewed = models.DateField()
-    content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["source_id"]
@@ -71,10 +88,11 @@ class ProgramQuerySet(models.QuerySet):
         return self.only("slug", "title", "acronym", "summary", "parent_id", "order", "depth")
 
 
-class Program(models.Model):
+class Program(ContentItem):
     """A division, sub-division, program or operation; the tree comes from `parent`."""
 
-    slug = models.SlugField(unique=True)
+    KIND = "program"
+
     title = models.CharField(max_length=200)
     acronym = models.CharField(max_length=40, blank=True)
     other_names = models.JSONField(
@@ -99,9 +117,9 @@ class Program(models.Model):
     # that breadcrumbs cost no query however deep the tree is.
     ancestors = models.JSONField(default=list, blank=True, editable=False)
     depth = models.PositiveIntegerField(default=0, editable=False)
+    # Sorts the whole tree in reading order: "0002-enforcement/0001-criminal-apprehension-...".
+    tree_order = models.CharField(max_length=1000, blank=True, editable=False, db_index=True)
     reviewed = models.DateField()
-    content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ProgramQuerySet.as_manager()
 
@@ -122,6 +140,11 @@ class Program(models.Model):
         return str(self)
 
 
+def tree_order_key(chain: list[tuple[int, str]]) -> str:
+    """`chain`: (order, slug) from the root down to the program itself."""
+    return "/".join(f"{order:04d}-{slug}" for order, slug in chain)
+
+
 class Fact(models.Model):
     """A figure exactly as a source gives it, with the words it stands in."""
 
@@ -139,13 +162,14 @@ class Fact(models.Model):
         return f"{self.figure}: {self.label}"
 
 
-class Page(models.Model):
+class Page(ContentItem):
     """A standalone page kept as markdown (home introduction, about, resources).
 
     Its slug is the name of the route that shows it; the loader accepts only those slugs.
     """
 
-    slug = models.SlugField(unique=True)
+    KIND = "page"
+
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=400)
     sources = models.ManyToManyField(Source, related_name="pages", blank=True)
@@ -153,8 +177,6 @@ class Page(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     toc = models.JSONField(default=list, blank=True, editable=False)
     reviewed = models.DateField(default=datetime.date.today)
-    content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return self.title
@@ -163,10 +185,11 @@ class Page(models.Model):
         return reverse(self.slug)
 
 
-class GlossaryTerm(models.Model):
+class GlossaryTerm(ContentItem):
     """A term or acronym a reader may meet, with its other names and its definition."""
 
-    slug = models.SlugField(unique=True)
+    KIND = "term"
+
     term = models.CharField(max_length=200)
     acronyms = models.JSONField(default=list, blank=True)
     also_known_as = models.JSONField(default=list, blank=True)
@@ -184,8 +207,6 @@ class GlossaryTerm(models.Model):
     body = MarkdownxField()
     body_html = models.TextField(blank=True, editable=False)
     reviewed = models.DateField()
-    content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["term"]
@@ -202,10 +223,11 @@ class GlossaryTerm(models.Model):
         return first if first.isalpha() else "#"
 
 
-class Question(models.Model):
+class Question(ContentItem):
     """A question the sources answer, with our answer and the supporting quotes."""
 
-    slug = models.SlugField(unique=True)
+    KIND = "question"
+
     question = models.CharField(max_length=300)
     topic = models.CharField(max_length=100)
     order = models.PositiveIntegerField(default=0)
@@ -217,8 +239,6 @@ class Question(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     glossary_links = models.BooleanField(default=True)
     reviewed = models.DateField()
-    content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["topic", "order", "question"]
@@ -228,6 +248,23 @@ class Question(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("faq") + "#" + self.slug
+
+
+class Revision(models.Model):
+    """A previous version of a content record, kept whenever a load or an admin save changes it."""
+
+    kind = models.CharField(max_length=20)  # "program", "term", "question", "page", "source"
+    slug = models.SlugField()
+    file_text = models.TextField()
+    saved_at = models.DateTimeField(help_text=_("When this version stopped being current."))
+    replaced_by = models.CharField(max_length=10)  # "load" or "admin"
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+        indexes = [models.Index(fields=["kind", "slug", "-saved_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.slug} before {self.saved_at:%Y-%m-%d %H:%M}"
 
 
 class ContentVersion(models.Model):
@@ -240,6 +277,9 @@ class ContentVersion(models.Model):
     number = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"content version {self.number}"
+
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
@@ -249,6 +289,3 @@ class ContentVersion(models.Model):
         updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
         if not updated:
             cls.objects.create(pk=1, number=1)
-
-    def __str__(self) -> str:
-        return f"content version {self.number}"

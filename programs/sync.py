@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .content import ContentSet
-from .models import ContentVersion, Fact, GlossaryTerm, Page, Program, Question, Source
+from .models import ContentVersion, Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 
 SOURCE_FIELDS = [
     "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
@@ -19,7 +19,7 @@ SOURCE_FIELDS = [
 ]  # fmt: skip
 PROGRAM_FIELDS = [
     "title", "acronym", "other_names", "order", "summary", "body", "body_html", "toc",
-    "ancestors", "depth", "reviewed", "content_hash", "glossary_links",
+    "ancestors", "depth", "tree_order", "reviewed", "content_hash", "glossary_links",
 ]  # fmt: skip
 GLOSSARY_FIELDS = [
     "term", "acronyms", "also_known_as", "quote_text", "defined_in_sources", "autolink",
@@ -30,6 +30,14 @@ QUESTION_FIELDS = [
     "content_hash", "glossary_links",
 ]  # fmt: skip
 PAGE_FIELDS = ["title", "summary", "body", "body_html", "toc", "reviewed", "content_hash"]
+
+
+class AdminEditsWouldBeLost(Exception):
+    """The load would overwrite or delete records edited in the admin since the last load."""
+
+    def __init__(self, records: list[str]):
+        self.records = records
+        super().__init__(", ".join(records))
 
 
 @dataclass
@@ -46,23 +54,68 @@ class SyncResult:
 
 
 def _upsert(model, records: dict[str, dict], fields: list[str], counts: Counter):
-    """Create or update each record; returns {slug: instance} for those created or changed."""
-    existing = {obj.slug: obj for obj in model.objects.only("id", "slug", "content_hash")}
+    """Create or update each record; returns {slug: instance} for those created or changed.
+
+    The version each update replaces is kept as a Revision.
+    """
+    existing = {
+        obj.slug: obj for obj in model.objects.only("id", "slug", "content_hash", "file_text")
+    }
     changed = {}
+    now = timezone.now()
     for slug, rec in records.items():
         obj = existing.get(slug)
         if obj is not None and obj.content_hash == rec["content_hash"]:
             counts["unchanged"] += 1
             continue
-        values = {f: rec[f] for f in fields} | {"updated_at": timezone.now()}
+        values = {f: rec[f] for f in fields} | {
+            "file_text": rec["file_text"],
+            "edited_in_admin": False,
+            "updated_at": now,
+        }
         if obj is None:
             obj = model.objects.create(slug=slug, **values)
             counts["created"] += 1
         else:
+            keep_revision(obj, "load", now)
             model.objects.filter(pk=obj.pk).update(**values)
             counts["updated"] += 1
         changed[slug] = obj
     return changed
+
+
+def keep_revision(obj, replaced_by: str, when=None) -> None:
+    """Keep the version of `obj` that is about to be replaced."""
+    if obj.file_text:
+        Revision.objects.create(
+            kind=obj.KIND,
+            slug=obj.slug,
+            file_text=obj.file_text,
+            saved_at=when or timezone.now(),
+            replaced_by=replaced_by,
+        )
+
+
+def admin_edits_at_risk(content: ContentSet) -> list[str]:
+    """Records changed in the admin whose file differs from them, or is gone."""
+    at_risk = []
+    for model, records in MODELS_AND_RECORDS(content):
+        edited = model.objects.filter(edited_in_admin=True).only("slug", "content_hash")
+        for obj in edited:
+            incoming = records.get(obj.slug)
+            if incoming is None or incoming["content_hash"] != obj.content_hash:
+                at_risk.append(f"{obj.KIND}:{obj.slug}")
+    return sorted(at_risk)
+
+
+def MODELS_AND_RECORDS(content: ContentSet):
+    return (
+        (Source, content.sources),
+        (Program, content.programs),
+        (GlossaryTerm, content.glossary),
+        (Question, content.faq),
+        (Page, content.pages),
+    )
 
 
 def _sync_sources(records: dict, counts: Counter) -> dict[str, int]:
@@ -130,6 +183,7 @@ def _delete_missing(content: ContentSet, counts: Counter) -> None:
     gone = Program.objects.exclude(slug__in=content.programs).order_by("-depth")
     # Children before parents: the parent link protects against orphaning.
     for program in gone:
+        keep_revision(program, "load")
         program.delete()
         counts["deleted"] += 1
     for model, records in (
@@ -138,13 +192,24 @@ def _delete_missing(content: ContentSet, counts: Counter) -> None:
         (Page, content.pages),
         (Source, content.sources),
     ):
-        _, by_model = model.objects.exclude(slug__in=records).delete()
+        gone = model.objects.exclude(slug__in=records)
+        for obj in gone:
+            keep_revision(obj, "load")
+        _, by_model = gone.delete()
         counts["deleted"] += by_model.get(model._meta.label, 0)
 
 
 @transaction.atomic
-def sync_content(content: ContentSet) -> SyncResult:
-    """Make the database match the content set exactly, all or nothing."""
+def sync_content(content: ContentSet, discard_admin_edits: bool = False) -> SyncResult:
+    """Make the database match the content set exactly, all or nothing.
+
+    Refuses (AdminEditsWouldBeLost) when that would overwrite admin edits that were never
+    exported to the files, unless told to discard them.
+    """
+    if not discard_admin_edits:
+        at_risk = admin_edits_at_risk(content)
+        if at_risk:
+            raise AdminEditsWouldBeLost(at_risk)
     counts: Counter = Counter()
     source_pks = _sync_sources(content.sources, counts)
     _sync_programs(content.programs, source_pks, counts)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from programs.content import ContentErrors, read_content
-from programs.sync import sync_content
+from programs.sync import AdminEditsWouldBeLost, sync_content
 
 
 class Command(BaseCommand):
@@ -10,8 +10,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--content-dir", default=None, help="default: settings.CONTENT_DIR")
+        parser.add_argument(
+            "--discard-admin-edits",
+            action="store_true",
+            help="overwrite records changed in the admin that were never exported",
+        )
 
-    def handle(self, *args, content_dir=None, **options):
+    def handle(self, *args, content_dir=None, discard_admin_edits=False, **options):
         directory = content_dir or settings.CONTENT_DIR
         try:
             content = read_content(directory)
@@ -22,5 +27,14 @@ class Command(BaseCommand):
                 f"{len(exc.errors)} error(s) in {directory}; nothing was written, "
                 "the site keeps its previous content."
             ) from None
-        result = sync_content(content)
+        try:
+            result = sync_content(content, discard_admin_edits=discard_admin_edits)
+        except AdminEditsWouldBeLost as exc:
+            for record in exc.records:
+                self.stderr.write(f"{record}: changed in the admin since the last load")
+            raise CommandError(
+                f"{len(exc.records)} record(s) were edited in the admin and their files differ. "
+                "Run `python manage.py export_content` first to write those edits to the files, "
+                "or pass --discard-admin-edits to overwrite them. Nothing was written."
+            ) from None
         self.stdout.write(f"Content loaded from {directory}: {result}")
