@@ -25,7 +25,10 @@ setup: $(VENV)/.installed node_modules/.installed $(CSS)
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_content
 
+# Serves the site and, beside it, reloads the content within a second or two of a file change.
 serve: setup
+	DJANGO_DEBUG=1 $(MANAGE) watch_content & watcher=$$!; \
+	trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed node_modules/.installed $(CSS)

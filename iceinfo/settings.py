@@ -141,6 +141,10 @@ if not DEBUG:
 
 # --- Content ---------------------------------------------------------------------------------
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content")).resolve()
+# Where `watch_content` leaves the errors of a failed reload, for pages to show (DEBUG only).
+CONTENT_ERRORS_FILE = Path(
+    os.environ.get("CONTENT_ERRORS_FILE", BASE_DIR / "build" / "content-errors.txt")
+)
 
 # --- django-markdownx ------------------------------------------------------------------------
 # The admin preview runs the very function that renders public pages.

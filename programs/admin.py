@@ -14,6 +14,11 @@ class ContentAdmin(MarkdownxModelAdmin):
 
     readonly_fields = ["edited_in_admin", "updated_at"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A slug is a file name: renaming it here would leave the old file behind on export.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "slug"] if obj is not None else fields
+
     def save_model(self, request, obj, form, change):
         # The file text before this save, so the history can keep it.
         obj._previous_file_text = (

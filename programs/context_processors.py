@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 SITE_NAME = _("ERO Explained")
 
 
 def site(request):
-    """The site's name and main navigation, for every template."""
+    """The site's name and main navigation, for every template; in development, the errors
+    of the last failed content reload."""
     return {
+        "content_errors": _content_errors(),
         "site_name": SITE_NAME,
         "main_nav": [
             ("home", _("Home")),
@@ -17,3 +20,9 @@ def site(request):
             ("about", _("About")),
         ],
     }
+
+
+def _content_errors() -> list[str]:
+    if not settings.DEBUG or not settings.CONTENT_ERRORS_FILE.exists():
+        return []
+    return settings.CONTENT_ERRORS_FILE.read_text(encoding="utf-8").splitlines()

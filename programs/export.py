@@ -124,8 +124,7 @@ def file_text_for(obj: ContentItem) -> str:
         meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
         default_flow_style=None,
     )  # fmt: skip
-    body = obj.body if obj.body.endswith("\n") or not obj.body else obj.body + "\n"
-    return f"---\n{front}---\n{body}"
+    return f"---\n{front}---\n{obj.body}"
 
 
 @dataclass

@@ -58,14 +58,14 @@ def _upsert(model, records: dict[str, dict], fields: list[str], counts: Counter)
 
     The version each update replaces is kept as a Revision.
     """
-    existing = {
-        obj.slug: obj for obj in model.objects.only("id", "slug", "content_hash", "file_text")
-    }
+    fields_needed = ("id", "slug", "content_hash", "file_text", "edited_in_admin")
+    existing = {obj.slug: obj for obj in model.objects.only(*fields_needed)}
     changed = {}
     now = timezone.now()
     for slug, rec in records.items():
         obj = existing.get(slug)
-        if obj is not None and obj.content_hash == rec["content_hash"]:
+        unchanged = obj is not None and obj.content_hash == rec["content_hash"]
+        if unchanged and not obj.edited_in_admin:
             counts["unchanged"] += 1
             continue
         values = {f: rec[f] for f in fields} | {
@@ -97,13 +97,13 @@ def keep_revision(obj, replaced_by: str, when=None) -> None:
 
 
 def admin_edits_at_risk(content: ContentSet) -> list[str]:
-    """Records changed in the admin whose file differs from them, or is gone."""
+    """Records changed in the admin whose file does not hold that change, or is gone."""
     at_risk = []
     for model, records in MODELS_AND_RECORDS(content):
-        edited = model.objects.filter(edited_in_admin=True).only("slug", "content_hash")
+        edited = model.objects.filter(edited_in_admin=True).only("slug", "file_text")
         for obj in edited:
             incoming = records.get(obj.slug)
-            if incoming is None or incoming["content_hash"] != obj.content_hash:
+            if incoming is None or incoming["file_text"] != obj.file_text:
                 at_risk.append(f"{obj.KIND}:{obj.slug}")
     return sorted(at_risk)
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("programs/", views.program_list, name="program_list"),
     path("programs/<slug:slug>/", views.program_detail, name="program_detail"),
+    path("programs/<slug:slug>/history/", views.program_history, name="program_history"),
     path("glossary/", views.glossary, name="glossary"),
     path("glossary/<slug:slug>/", views.glossary_term, name="glossary_term"),
     path("faq/", views.faq, name="faq"),

@@ -1,5 +1,7 @@
 """Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
 
+import difflib
+import itertools
 import json
 
 from django.core.paginator import Paginator
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_GET
 from . import search
 from .content import FAQ_TOPICS
 from .context_processors import site
-from .models import Fact, GlossaryTerm, Page, Program, Question, Source
+from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
@@ -88,6 +90,28 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "formerly": [n for n in other_names if n["kind"] == "formerly"],
     }
     return render(request, "programs/program_detail.html", context)
+
+
+@require_GET
+def program_history(request: HttpRequest, slug: str) -> HttpResponse:
+    fields = ("slug", "title", "acronym", "file_text", "updated_at")
+    program = get_object_or_404(Program.objects.only(*fields), slug=slug)
+    revisions = Revision.objects.filter(kind=Program.KIND, slug=slug)
+    versions = [{"label": "current", "date": program.updated_at, "text": program.file_text}]
+    versions += [
+        {"label": "earlier", "date": r.saved_at, "by": r.replaced_by, "text": r.file_text}
+        for r in revisions
+    ]
+    for newer, older in itertools.pairwise(versions):
+        newer["diff"] = diff_lines(older["text"], newer["text"])
+    return render(request, "programs/history.html", {"program": program, "versions": versions})
+
+
+def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
+    """A unified diff as (kind, line) pairs: "add", "remove", "same" or "gap"."""
+    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=2, lineterm="")
+    kinds = {"+": "add", "-": "remove", " ": "same", "@": "gap"}
+    return [(kinds[line[0]], line[1:]) for line in list(lines)[2:] if line]
 
 
 @require_GET

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from programs.content import ContentErrors, read_content
+from programs.content_warnings import content_warnings
+
+
+class Command(BaseCommand):
+    help = "Check every content file as load_content does, without writing anything."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--content-dir", default=None, help="default: settings.CONTENT_DIR")
+
+    def handle(self, *args, content_dir=None, **options):
+        directory = content_dir or settings.CONTENT_DIR
+        try:
+            content = read_content(directory)
+        except ContentErrors as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(f"{len(exc.errors)} error(s) in {directory}.") from None
+        warnings = content_warnings(content)
+        for warning in warnings:
+            self.stdout.write(f"warning: {warning}")
+        total = sum(len(r) for r in (content.sources, content.programs, content.glossary,
+                                     content.faq, content.pages))  # fmt: skip
+        self.stdout.write(f"{total} files checked: no errors, {len(warnings)} warning(s).")

@@ -1,0 +1,45 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from watchfiles import watch
+
+from programs.content import ContentErrors, read_content
+from programs.sync import AdminEditsWouldBeLost, sync_content
+
+
+class Command(BaseCommand):
+    help = (
+        "While developing: reload the content whenever a file in CONTENT_DIR changes. "
+        "Errors are printed here and shown on every page (DEBUG only); the last good content "
+        "keeps being served."
+    )
+
+    stop_event = None  # a threading.Event that ends the watch (tests set it)
+    ready = None  # a threading.Event set once watching has begun (tests wait on it)
+
+    def handle(self, *args, **options):
+        directory = settings.CONTENT_DIR
+        self.stdout.write(f"Watching {directory} for changes.")
+        self.reload()
+        if self.ready is not None:
+            self.ready.set()
+        # watchfiles batches the events of one save; a reload takes well under a second.
+        for _changes in watch(directory, debounce=300, step=100, stop_event=self.stop_event):
+            self.reload()
+
+    def reload(self) -> None:
+        errors_file = settings.CONTENT_ERRORS_FILE
+        try:
+            result = sync_content(read_content(settings.CONTENT_DIR))
+        except ContentErrors as exc:
+            lines = [str(e) for e in exc.errors]
+        except AdminEditsWouldBeLost as exc:
+            lines = [f"{r}: changed in the admin; run export_content first" for r in exc.records]
+        else:
+            errors_file.unlink(missing_ok=True)
+            self.stdout.write(f"Content reloaded: {result}")
+            return
+        for line in lines:
+            self.stderr.write(line)
+        self.stderr.write("Not reloaded: the site keeps serving the last good content.")
+        errors_file.parent.mkdir(parents=True, exist_ok=True)
+        errors_file.write_text("\n".join(lines), encoding="utf-8")
