@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from markdownx.admin import MarkdownxModelAdmin
 
 from . import editing
+from .content import FAQ_TOPICS
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 
 
@@ -60,9 +61,20 @@ class FactForm(forms.ModelForm):
         return data
 
 
+class FactFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        cited = set(self.data.getlist("sources"))
+        for form in self.forms:
+            source = form.cleaned_data.get("source") if hasattr(form, "cleaned_data") else None
+            if source is not None and str(source.pk) not in cited:
+                form.add_error("source", "This source is not in the page's sources.")
+
+
 class FactInline(admin.TabularInline):
     model = Fact
     form = FactForm
+    formset = FactFormSet
     extra = 0
 
 
@@ -111,6 +123,8 @@ class GlossaryTermAdmin(ContentAdmin):
 
 
 class QuestionForm(BodyLinksForm):
+    topic = forms.ChoiceField(choices=[(t, t) for t in FAQ_TOPICS])
+
     def clean_source_quotes(self):
         quotes = self.cleaned_data.get("source_quotes") or []
         by_id = {s.source_id: s for s in Source.objects.all()}

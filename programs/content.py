@@ -701,6 +701,11 @@ def _check_links(content: ContentSet, errors: _Collector) -> None:
                     continue
                 if (LINK_DIRECTORIES.get(kind), slug) in errors.unreadable:
                     continue
+                if kind not in targets:
+                    known = ", ".join(f"{k}:" for k in targets)
+                    message = f"link to {kind}:{slug}: unknown kind of link (use {known})"
+                    errors.add(doc, *_link_place(doc, kind, slug), message)
+                    continue
                 hint = _suggest(slug, targets.get(kind, {}))
                 message = f"link to {kind}:{slug}: no such {kind}{hint}"
                 errors.add(doc, *_link_place(doc, kind, slug), message)

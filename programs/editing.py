@@ -28,7 +28,8 @@ def check_body_links(text: str) -> None:
     models = {"program": Program, "term": GlossaryTerm, "faq": Question, "source": Source}
     missing = []
     for kind, slug in render(text).links:
-        if not models[kind].objects.filter(slug=slug).exists():
+        model = models.get(kind)
+        if model is None or not model.objects.filter(slug=slug).exists():
             missing.append(f"{kind}:{slug}")
     if missing:
         raise ValidationError(

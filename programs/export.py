@@ -12,7 +12,7 @@ import yaml
 from django.conf import settings
 
 from .content import SCHEMAS, ContentErrors, read_content
-from .models import ContentItem, GlossaryTerm, Page, Program, Question, Source
+from .models import ContentItem, GlossaryTerm, Page, Program, Question, Source, text_hash
 
 # A record's kind -> its directory in content/, which is also its schema's name.
 DIRECTORIES = {
@@ -134,26 +134,52 @@ class ExportResult:
     untracked: list[str] = field(default_factory=list)  # files with no record: left alone
 
 
-def export_content(content_dir: Path | None = None) -> ExportResult:
-    """Write every record's file; files that have no record are reported, never deleted."""
-    root = Path(content_dir or settings.CONTENT_DIR)
-    result = ExportResult()
-    known: set[Path] = set()
+class FilesChangedSinceLoad(Exception):
+    """Files edited on disk since the last load: exporting would overwrite those edits."""
+
+    def __init__(self, paths: list[str]):
+        self.paths = paths
+        super().__init__(", ".join(paths))
+
+
+def _planned_writes(root: Path) -> tuple[dict[Path, tuple[ContentItem, str]], set[Path]]:
+    """Every file the database says should exist, with its text and its record."""
+    planned: dict[Path, tuple[ContentItem, str]] = {}
     for model in (Source, Program, GlossaryTerm, Question, Page):
         for obj in model.objects.all():
-            path = root / DIRECTORIES[obj.KIND] / f"{obj.slug}.md"
-            known.add(path)
-            files = {path: obj.file_text}
+            planned[root / DIRECTORIES[obj.KIND] / f"{obj.slug}.md"] = (obj, obj.file_text)
             if isinstance(obj, Source):
-                files[root / "sources" / obj.capture_file] = obj.text
-                known.add(root / "sources" / obj.capture_file)
-            for target, text in files.items():
-                if target.exists() and target.read_bytes() == text.encode("utf-8"):
-                    result.unchanged += 1
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(text.encode("utf-8"))
-                result.written.append(str(target.relative_to(root)))
+                planned[root / "sources" / obj.capture_file] = (obj, obj.text)
+    return planned, set(planned)
+
+
+def export_content(content_dir: Path | None = None, force: bool = False) -> ExportResult:
+    """Write every record's file; files that have no record are reported, never deleted.
+
+    All or nothing: if any file was changed on disk since it was last loaded or exported (an
+    edit nobody has loaded), nothing is written unless `force`.
+    """
+    root = Path(content_dir or settings.CONTENT_DIR)
+    planned, known = _planned_writes(root)
+    result = ExportResult()
+    conflicts = []
+    for path, (obj, text) in planned.items():
+        if not path.exists() or not path.name.endswith(".md"):
+            continue
+        on_disk = text_hash(path.read_text(encoding="utf-8", errors="replace"))
+        if on_disk not in {obj.file_hash, text_hash(text)} and obj.file_hash:
+            conflicts.append(str(path.relative_to(root)))
+    if conflicts and not force:
+        raise FilesChangedSinceLoad(sorted(conflicts))
+    for path, (obj, text) in planned.items():
+        if path.exists() and path.read_bytes() == text.encode("utf-8"):
+            result.unchanged += 1
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        result.written.append(str(path.relative_to(root)))
+        if path.name.endswith(".md"):
+            type(obj).objects.filter(pk=obj.pk).update(file_hash=text_hash(text))
     for directory in set(DIRECTORIES.values()):
         for path in sorted((root / directory).glob("*")):
             if path.is_file() and path not in known:

@@ -35,7 +35,9 @@ LINK_KINDS = {
     "faq": lambda slug: reverse("faq") + "#" + slug,
     "source": lambda slug: reverse("source_detail", args=[slug]),
 }
-INTERNAL_LINK = re.compile(r"^(?P<kind>[a-z]+):(?P<slug>[a-z0-9][a-z0-9-]*)$")
+INTERNAL_LINK = re.compile(
+    r"^(?P<kind>[a-z]+):(?P<slug>[a-z0-9][a-z0-9-]*)(?P<anchor>#[A-Za-z0-9_-]+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -96,9 +98,12 @@ class _LinkProcessor(Treeprocessor):
         for a in root.iter("a"):
             href = a.get("href", "")
             match = INTERNAL_LINK.match(href)
-            if match and match["kind"] in LINK_KINDS:
+            if match and match["kind"] not in URL_SCHEMES:
+                # Recorded even when the kind is unknown, so the loader can report it.
                 self.links.append((match["kind"], match["slug"]))
-                a.set("href", LINK_KINDS[match["kind"]](match["slug"]))
+                if match["kind"] in LINK_KINDS:
+                    url = LINK_KINDS[match["kind"]](match["slug"])
+                    a.set("href", url + (match["anchor"] or "") if "#" not in url else url)
             elif urlsplit(href).scheme in {"http", "https"}:
                 a.set("rel", EXTERNAL_REL)
 

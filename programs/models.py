@@ -6,6 +6,7 @@ Rendered HTML is stored at load/save time (`body_html`); requests never render m
 """
 
 import datetime
+import hashlib
 
 from django.db import models
 from django.urls import reverse
@@ -14,6 +15,10 @@ from markdownx.models import MarkdownxField
 
 # A source dated before this year, or undated with no year after it, is labelled "older".
 OLDER_BEFORE_YEAR = 2020
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class ContentItem(models.Model):
@@ -28,6 +33,9 @@ class ContentItem(models.Model):
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     file_text = models.TextField(blank=True, editable=False)
     edited_in_admin = models.BooleanField(default=False, editable=False)
+    # Hash of the file as last loaded or exported: an export that finds the file changed since
+    # then refuses to overwrite it (the file holds an edit nobody has loaded yet).
+    file_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

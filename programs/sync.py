@@ -11,7 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from .content import ContentSet
-from .models import ContentVersion, Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+from .models import (
+    ContentVersion,
+    Fact,
+    GlossaryTerm,
+    Page,
+    Program,
+    Question,
+    Revision,
+    Source,
+    text_hash,
+)
 
 SOURCE_FIELDS = [
     "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
@@ -70,6 +80,7 @@ def _upsert(model, records: dict[str, dict], fields: list[str], counts: Counter)
             continue
         values = {f: rec[f] for f in fields} | {
             "file_text": rec["file_text"],
+            "file_hash": text_hash(rec["file_text"]),
             "edited_in_admin": False,
             "updated_at": now,
         }

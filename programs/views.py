@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import search
 from .content import FAQ_TOPICS
@@ -28,7 +28,7 @@ def _page_or_none(slug: str) -> Page | None:
     return Page.objects.prefetch_related("sources").filter(slug=slug).first()
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     ero = Program.objects.filter(slug=ERO_SLUG).first()
     divisions = ero.children.all() if ero else []
@@ -49,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-@require_GET
+@require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
     programs = list(Program.objects.published().for_tree())
     roots = build_tree(programs)
@@ -60,7 +60,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_object_or_404(Program.objects.select_related("parent"), slug=slug)
     tree_fields = ("slug", "title", "acronym", "summary", "parent_id", "order")
@@ -92,7 +92,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programs/program_detail.html", context)
 
 
-@require_GET
+@require_safe
 def program_history(request: HttpRequest, slug: str) -> HttpResponse:
     fields = ("slug", "title", "acronym", "file_text", "updated_at")
     program = get_object_or_404(Program.objects.only(*fields), slug=slug)
@@ -114,13 +114,13 @@ def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
     return [(kinds[line[0]], line[1:]) for line in list(lines)[2:] if line]
 
 
-@require_GET
+@require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
     sources = Source.objects.defer("text").prefetch_related("programs")
     return render(request, "programs/source_list.html", {"sources": sources})
 
 
-@require_GET
+@require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     return render(
@@ -159,17 +159,17 @@ def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "pages/page.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def resources(request: HttpRequest) -> HttpResponse:
     return _markdown_page(request, "resources")
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return _markdown_page(request, "about")
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
@@ -185,7 +185,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render(site(None)), status=500)
 
 
-@require_GET
+@require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
     context = {"query": query}
@@ -234,7 +234,7 @@ def glossary_jsonld(request: HttpRequest, terms) -> str:
     )
 
 
-@require_GET
+@require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     context: dict = {"query": query}
@@ -263,7 +263,7 @@ MAX_GLOSSARY_RESULTS = 100  # keeps a results page small even for a one-letter q
 ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 
 
-@require_GET
+@require_safe
 def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
     context = {
@@ -276,7 +276,7 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "glossary/term.html", context)
 
 
-@require_GET
+@require_safe
 def faq(request: HttpRequest) -> HttpResponse:
     questions = Question.objects.prefetch_related("sources", "related_programs")
     by_topic: dict[str, list] = {topic: [] for topic in FAQ_TOPICS}

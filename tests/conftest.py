@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from programs import search
 from programs.content import read_content
 from programs.sync import sync_content
 
@@ -21,6 +22,11 @@ def _plain_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Each test's database changes are rolled back, and with them the content version, so no
+    # page or search index may outlive a test. Caching has its own tests.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    search._glossary_index.cache_clear()
+    search._site_index.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -288,3 +288,15 @@ def test_errors_of_a_failed_reload_show_on_pages_in_development(client, settings
     assert "Content not reloaded" in html and "content/programs/x.md:3: title: is required" in html
     settings.DEBUG = False
     assert "Content not reloaded" not in client.get("/").content.decode()
+
+
+def test_export_refuses_to_overwrite_a_file_edited_since_the_load(staff, content_copy, capsys):
+    edit_in_admin(staff, "rapid-repat", "Edited in the admin.")
+    path = content_copy / "programs" / "rapid-repat.md"
+    path.write_text(path.read_text().replace("summary: ", "summary: Edited on disk. ", 1))
+    with pytest.raises(CommandError, match="Nothing was written"):
+        call_command("export_content", content_dir=str(content_copy))
+    assert "programs/rapid-repat.md: changed on disk since the last load" in capsys.readouterr().err
+    assert "Edited on disk." in path.read_text()
+    call_command("export_content", content_dir=str(content_copy), overwrite_file_edits=True)
+    assert "summary: Edited in the admin." in path.read_text()

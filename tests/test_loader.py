@@ -167,6 +167,14 @@ BAD_INPUTS = {
         "body",
         "link to program:absconder-initiative: no such program",
     ),
+    "unknown link kind": (
+        NFOP,
+        "(program:absconder-apprehension-initiative)",
+        "(programme:absconder-apprehension-initiative)",
+        "programme:absconder",
+        "body",
+        "unknown kind of link",
+    ),
     "bad date": (
         NFOP,
         "reviewed: 2026-11-22",
@@ -294,3 +302,13 @@ def test_quote_ignores_white_space_and_no_break_spaces():
     from programs.content import normalize_space
 
     assert normalize_space("noncitizen\u00a0smuggling,\n and") == "noncitizen smuggling, and"
+
+
+def test_link_with_an_anchor_keeps_it(content_copy):
+    replace_in(
+        content_copy / "programs" / "rapid-repat.md",
+        "reviewed: 2026-11-22\n---\n",
+        "reviewed: 2026-11-22\n---\nSee [NFOP](program:national-fugitive-operations-program#how-it-works).\n",
+    )
+    html = read_content(content_copy).programs["rapid-repat"]["body_html"]
+    assert 'href="/programs/national-fugitive-operations-program/#how-it-works"' in html

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from programs.export import export_content
+from programs.export import FilesChangedSinceLoad, export_content
 
 
 class Command(BaseCommand):
@@ -9,10 +9,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--content-dir", default=None, help="default: settings.CONTENT_DIR")
+        parser.add_argument(
+            "--overwrite-file-edits",
+            action="store_true",
+            help="write even over files edited since the last load (those edits are lost)",
+        )
 
-    def handle(self, *args, content_dir=None, **options):
+    def handle(self, *args, content_dir=None, overwrite_file_edits=False, **options):
         directory = content_dir or settings.CONTENT_DIR
-        result = export_content(directory)
+        try:
+            result = export_content(directory, force=overwrite_file_edits)
+        except FilesChangedSinceLoad as exc:
+            for path in exc.paths:
+                self.stderr.write(f"{path}: changed on disk since the last load")
+            raise CommandError(
+                f"{len(exc.paths)} file(s) hold edits that were never loaded. Run "
+                "`python manage.py load_content` first (or commit and merge them), or pass "
+                "--overwrite-file-edits to replace them. Nothing was written."
+            ) from None
         for path in result.written:
             self.stdout.write(f"wrote {path}")
         for path in result.untracked:
