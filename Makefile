@@ -19,7 +19,7 @@ CSS := build/static/css/site.css
 PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: setup serve test lint content prod lock clean
+.PHONY: setup serve test prod lock clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CSS)
 	$(MANAGE) migrate --no-input -v0
@@ -37,6 +37,17 @@ test: $(VENV)/.installed node_modules/.installed $(CSS)
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Production settings, served by gunicorn on 127.0.0.1 (behind a TLS proxy in a real deployment:
+# see the README for every variable). A random secret key is made per run unless one is set;
+# HTTPS redirection is off here only because this serves plain HTTP on the loopback.
+WORKERS ?= 4
+prod: setup
+	DJANGO_DEBUG= $(MANAGE) collectstatic --no-input -v0
+	DJANGO_DEBUG= DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
+	$(VENV)/bin/gunicorn iceinfo.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
 
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \

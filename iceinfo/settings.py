@@ -59,7 +59,7 @@ MIDDLEWARE = [
     # render and compress.
     "django.middleware.http.ConditionalGetMiddleware",
     "programs.middleware.PublicPageCacheMiddleware",
-    "programs.middleware.PublicGZipMiddleware",
+    "programs.middleware.PublicCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

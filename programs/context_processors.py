@@ -9,6 +9,8 @@ def site(request):
     of the last failed content reload."""
     return {
         "content_errors": _content_errors(),
+        # The page's own address: search pages keep their query, other pages drop any.
+        "canonical_url": _canonical_url(request),
         "site_name": SITE_NAME,
         "main_nav": [
             ("home", _("Home")),
@@ -26,3 +28,10 @@ def _content_errors() -> list[str]:
     if not settings.DEBUG or not settings.CONTENT_ERRORS_FILE.exists():
         return []
     return settings.CONTENT_ERRORS_FILE.read_text(encoding="utf-8").splitlines()
+
+
+def _canonical_url(request) -> str:
+    if request is None:
+        return ""
+    keep_query = request.path in {"/search/", "/glossary/"} and request.GET.get("q")
+    return request.build_absolute_uri(request.get_full_path() if keep_query else request.path)

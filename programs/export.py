@@ -39,7 +39,7 @@ def _represent_str(dumper, value: str):
 _Dumper.add_representer(str, _represent_str)
 
 
-def _front_matter_values(obj: ContentItem) -> dict:
+def front_matter_values(obj: ContentItem) -> dict:
     """The record's front-matter fields, by kind; optional ones left out when empty."""
     if isinstance(obj, Program):
         return {
@@ -60,7 +60,7 @@ def _front_matter_values(obj: ContentItem) -> dict:
                 }
                 for f in obj.facts.select_related("source")
             ],
-            "glossary_links": None if obj.glossary_links else False,
+            "glossary_links": obj.glossary_links,
             "reviewed": obj.reviewed,
         }
     if isinstance(obj, GlossaryTerm):
@@ -75,8 +75,8 @@ def _front_matter_values(obj: ContentItem) -> dict:
             "see_also": [t.slug for t in obj.see_also.all()],
             "sources": [s.source_id for s in obj.sources.all()],
             "quote": quote,
-            "defined_in_sources": None if obj.defined_in_sources else False,
-            "autolink": None if obj.autolink else False,
+            "defined_in_sources": obj.defined_in_sources,
+            "autolink": obj.autolink,
             "reviewed": obj.reviewed,
         }
     if isinstance(obj, Question):
@@ -88,7 +88,7 @@ def _front_matter_values(obj: ContentItem) -> dict:
             "order": obj.order,
             "related": related,
             "sources": obj.source_quotes,
-            "glossary_links": None if obj.glossary_links else False,
+            "glossary_links": obj.glossary_links,
             "reviewed": obj.reviewed,
         }
     if isinstance(obj, Page):
@@ -115,9 +115,14 @@ def _front_matter_values(obj: ContentItem) -> dict:
 
 def file_text_for(obj: ContentItem) -> str:
     """The content file for a record, fields in the loader's schema order."""
-    values = _front_matter_values(obj)
+    values = front_matter_values(obj)
     order = list(SCHEMAS[DIRECTORIES[obj.KIND]])
-    meta = {k: values[k] for k in order if values.get(k) not in (None, "", [], {})}
+    # Empty values and switches left at their default (true) are not written.
+    meta = {
+        k: values[k]
+        for k in order
+        if values.get(k) is not True and values.get(k) not in (None, "", [], {})
+    }
     if obj.KIND == "program" and obj.order == 0:
         meta.pop("order", None)
     front = yaml.dump(

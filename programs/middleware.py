@@ -5,10 +5,13 @@ Content changes only when it is loaded or saved in the admin, and each of those 
 from the cache until the next change.
 """
 
+import re
+
+import brotli
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.gzip import GZipMiddleware
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.text import compress_string
 
 from .models import ContentVersion
 
@@ -39,13 +42,42 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class PublicGZipMiddleware(GZipMiddleware):
-    """Compress public pages only: admin pages carry CSRF tokens (BREACH)."""
+def accepted_encoding(request) -> str:
+    """The best encoding the client takes: brotli, then gzip, else none."""
+    accepted = request.headers.get("Accept-Encoding", "")
+    if re.search(r"\bbr\b", accepted):
+        return "br"
+    return "gzip" if re.search(r"\bgzip\b", accepted) else "identity"
 
-    def process_response(self, request, response):
-        if not is_public(request):
+
+class PublicCompressionMiddleware:
+    """Compress public pages with brotli or gzip; never admin pages, which carry CSRF tokens
+    (BREACH). Pages are cached compressed, so brotli's best quality costs once per version."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        encoding = accepted_encoding(request)
+        if (
+            not is_public(request)
+            or response.streaming
+            or response.has_header("Content-Encoding")
+            or len(response.content) < 200
+        ):
             return response
-        return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if encoding == "identity":
+            return response
+        if encoding == "br":
+            compressed = brotli.compress(response.content, quality=11)
+        else:
+            compressed = compress_string(response.content)
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        response.headers["Content-Encoding"] = encoding
+        return response
 
 
 class PublicPageCacheMiddleware:
@@ -61,7 +93,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not is_public(request):
             return self.get_response(request)
-        encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
+        encoding = accepted_encoding(request)
         key = f"page:{ContentVersion.current()}:{encoding}:{request.get_full_path()}"
         response = cache.get(key)
         if response is None:

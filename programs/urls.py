@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("resources/", views.resources, name="resources"),
     path("about/", views.about, name="about"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    re_path(r"^data/(?P<name>[a-z]+)\.(?P<fmt>json|csv)$", views.open_data, name="open_data"),
 ]

@@ -5,7 +5,7 @@ import itertools
 import json
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from . import open_data as open_data_module
 from . import search
 from .content import FAQ_TOPICS
 from .context_processors import site
@@ -170,6 +171,17 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def open_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if name not in open_data_module.DATASETS:
+        raise Http404
+    if fmt == "json":
+        body, content_type = open_data_module.as_json(name), "application/json"
+    else:
+        body, content_type = open_data_module.as_csv(name), "text/csv; charset=utf-8"
+    return HttpResponse(body, content_type=content_type)
+
+
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
@@ -220,13 +232,13 @@ def glossary_jsonld(request: HttpRequest, terms) -> str:
             "@id": url,
             "name": "Glossary of ICE Enforcement and Removal Operations terms",
             "hasDefinedTerm": [
+                # Each term's definition is in the JSON-LD of its own page; here, names and
+                # links keep the glossary page light.
                 {
                     "@type": "DefinedTerm",
                     "name": t.term,
                     **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
-                    "description": strip_tags(t.body_html).strip(),
                     "url": request.build_absolute_uri(t.get_absolute_url()),
-                    "inDefinedTermSet": url,
                 }
                 for t in terms
             ],
@@ -268,6 +280,17 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
     context = {
         "term": term,
+        "term_jsonld": jsonld(
+            {
+                "@context": "https://schema.org",
+                "@type": "DefinedTerm",
+                "name": term.term,
+                **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
+                "description": strip_tags(term.body_html).strip(),
+                "url": request.build_absolute_uri(term.get_absolute_url()),
+                "inDefinedTermSet": request.build_absolute_uri(reverse("glossary")),
+            }
+        ),
         "related": term.related.only("slug", "title", "acronym", "summary"),
         "see_also": term.see_also.only("slug", "term"),
         "questions": term.questions.only("slug", "question"),

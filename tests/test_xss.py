@@ -333,7 +333,7 @@ def test_vector_in_content_file_is_sanitized_on_the_page(vector, request, conten
         assert Program.objects.get(slug=PROGRAM).body_html == stored_before
     else:
         call_command("load_content", content_dir=str(content_copy))  # plain HTML loads
-        assert Program.objects.get(slug=PROGRAM).body_html != stored_before
+        assert vector in Program.objects.get(slug=PROGRAM).body
 
     body_html = Program.objects.get(slug=PROGRAM).body_html
     assert_safe(body_html)
@@ -471,6 +471,17 @@ def test_external_links_get_rel_and_internal_links_become_site_urls():
     assert internal == {"href": "/programs/deport-center/"}
     assert internal["href"] == reverse("program_detail", args=["deport-center"])
     assert fragment == {"href": "#top"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="raw HTML <a> is stashed by Python-Markdown, so _LinkProcessor never sees it: it gets "
+    "no rel, and an editor's own rel (e.g. rel=opener) is kept. Not script, since target= is "
+    "not allowed; remove this mark once raw links get the same rel.",
+)
+def test_raw_html_external_link_gets_rel_too():
+    (link,) = links_in(render('<a href="https://a.test/" rel="opener">a</a>').html)
+    assert link.get("rel") == "noopener noreferrer"
 
 
 def test_stored_page_links_follow_the_same_rules():

@@ -1,0 +1,49 @@
+"""Open data: every program, glossary term and question with the fields of its content file."""
+
+import csv
+import io
+import json
+
+from .export import front_matter_values
+from .models import GlossaryTerm, Program, Question
+
+DATASETS = {
+    "programs": lambda: Program.objects.select_related("parent").prefetch_related(
+        "also_parents", "sources", "facts__source"
+    ),
+    "glossary": lambda: GlossaryTerm.objects.select_related("quote_source").prefetch_related(
+        "related", "see_also", "sources"
+    ),
+    "faq": lambda: Question.objects.prefetch_related("related_programs", "related_terms"),
+}
+
+
+def records(name: str) -> list[dict]:
+    """One dict per record: slug, every front-matter field (empty ones included), the body."""
+    rows = []
+    for obj in DATASETS[name]():
+        values = {k: v for k, v in front_matter_values(obj).items()}
+        rows.append({"slug": obj.slug, **values, "url": obj.get_absolute_url(), "body": obj.body})
+    return rows
+
+
+def as_json(name: str) -> str:
+    return json.dumps(records(name), ensure_ascii=False, indent=1, default=str)
+
+
+def as_csv(name: str) -> str:
+    """Lists and mappings (sources, facts, other names) are JSON inside their cell."""
+    rows = records(name)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["slug"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                k: json.dumps(v, ensure_ascii=False, default=str)
+                if isinstance(v, (list, dict))
+                else ("" if v is None else v)
+                for k, v in row.items()
+            }
+        )
+    return out.getvalue()
