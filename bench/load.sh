@@ -3,6 +3,7 @@
 #
 #   bash bench/load.sh                      # 10 s per URL, gunicorn with 5 workers
 #   DURATION=30 WORKERS=4 bash bench/load.sh
+#   TOOL=python bash bench/load.sh          # bench/loadgen.py even when wrk is installed
 #
 # Serves production settings with gunicorn on a free port of 127.0.0.1, from a scratch SQLite
 # database (the developer's db.sqlite3 is not touched). Uses wrk if installed, otherwise
@@ -14,6 +15,7 @@ DURATION=${DURATION:-10}        # seconds per URL
 CONNECTIONS=${CONNECTIONS:-32}
 WORKERS=${WORKERS:-5}           # 2 * cores + 1 on the 2-core bench machine
 WARMUP=${WARMUP:-2}             # seconds per URL before measuring: fills each worker's cache
+TOOL=${TOOL:-auto}              # auto: wrk if installed; python: bench/loadgen.py
 PY=.venv/bin/python
 
 TMP=$(mktemp -d /tmp/load-bench.XXXXXX)
@@ -71,7 +73,7 @@ URLS=(
 PROGRAM=/programs/national-fugitive-operations-program/
 
 # One line per run: "requests req/s p50_ms p99_ms errors".
-if command -v wrk >/dev/null; then
+if [ "$TOOL" = auto ] && command -v wrk >/dev/null; then
     TOOL="wrk $({ wrk -v 2>&1 || true; } | head -1 | awk '{print $2}'), 2 threads"  # wrk -v exits 1
     # wrk's own report is human-oriented; this Lua hook prints the figures in one line.
     # Errors: socket errors (connect, read, write, timeout) plus non-2xx/3xx responses.
@@ -97,6 +99,8 @@ fi
 
 echo "Server: gunicorn, $WORKERS sync workers, production settings, SQLite; port $PORT"
 echo "Client: $TOOL; $CONNECTIONS connections, ${DURATION} s per URL, Accept-Encoding: gzip"
+# The client shares the cores with the server, and so does anything else running.
+echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| URL | req/s | p50 ms | p99 ms | errors |"
 echo "|---|---|---|---|---|"

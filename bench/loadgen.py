@@ -94,8 +94,9 @@ def _worker(port, paths, offset, headers, deadline, stop, stats, check, timeout)
             stats.check_failures += check_failures
 
 
-def run(port, paths, connections=32, duration=10.0, headers=(), check=None, stop=None,
-        timeout=30.0) -> Stats:  # fmt: skip
+def run(
+    port, paths, connections=32, duration=10.0, headers=(), check=None, stop=None, timeout=30.0
+) -> Stats:
     """Drive `paths` (cycled) over `connections` connections for `duration` seconds.
 
     `check(path, body)` returns None for a good response or a short description of the

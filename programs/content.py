@@ -18,7 +18,7 @@ from django.conf import settings
 from frontmatter.default_handlers import YAMLHandler
 
 from .markdown import NO_GLOSSARY, GlossaryLinker, render
-from .models import tree_order_key
+from .models import SLUG_MAX_LENGTH, tree_order_key
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
@@ -318,9 +318,13 @@ def _documents(directory: Path, errors: _Collector) -> list[Document]:
     seen: dict[str, str] = {}
     for path in sorted(directory.glob("*.md")):
         slug = path.stem
-        if not SLUG.match(slug):
+        if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
             errors.add(
-                _display(path), 1, "file name", "must be a slug: lower-case words joined by '-'"
+                _display(path),
+                1,
+                "file name",
+                f"must be a slug of at most {SLUG_MAX_LENGTH} characters: "
+                "lower-case words joined by '-'",
             )
             continue
         doc = read_document(path, errors)

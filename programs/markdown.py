@@ -172,6 +172,10 @@ class _InternalLinks(Extension):
         self.linker = linker
 
     def extendMarkdown(self, md):
+        # Raw HTML is shown as text, not passed through: every link then comes from markdown
+        # syntax and gets the same treatment below. nh3 still cleans the output.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_LinkProcessor(md, self.links), "internal_links", 5)
         glossary = _GlossaryProcessor(md, self.linker, self.links)
         md.treeprocessors.register(glossary, "glossary_links", 4)

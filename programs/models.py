@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+SLUG_MAX_LENGTH = 120  # a content file's name; the loader refuses longer ones
+
 # A source dated before this year, or undated with no year after it, is labelled "older".
 OLDER_BEFORE_YEAR = 2020
 
@@ -29,7 +31,7 @@ class ContentItem(models.Model):
     behind the database, so that a load does not silently overwrite them.
     """
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, max_length=SLUG_MAX_LENGTH)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
     file_text = models.TextField(blank=True, editable=False)
     edited_in_admin = models.BooleanField(default=False, editable=False)
@@ -262,7 +264,7 @@ class Revision(models.Model):
     """A previous version of a content record, kept whenever a load or an admin save changes it."""
 
     kind = models.CharField(max_length=20)  # "program", "term", "question", "page", "source"
-    slug = models.SlugField()
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH)
     file_text = models.TextField()
     saved_at = models.DateTimeField(help_text=_("When this version stopped being current."))
     replaced_by = models.CharField(max_length=10)  # "load" or "admin"

@@ -123,7 +123,7 @@ SAFE_WITHOUT_NH3 = {
     "unclosed-a",
     "link-title-injection",  # the quote is escaped inside the title
     "link-title-quote-injection",
-    "heading-id-injection",  # no id without the toc extension; text otherwise
+    "heading-id-injection",  # the toc extension slugifies the id; the rest stays text
     "heading-escaped-script",  # backslash-escaped: text
     # Markdown expands the tab to spaces: "java    script:" is a relative URL in browsers
     # (the URL standard removes tabs and newlines, not spaces), so it is not a script URL.
@@ -473,15 +473,10 @@ def test_external_links_get_rel_and_internal_links_become_site_urls():
     assert fragment == {"href": "#top"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="raw HTML <a> is stashed by Python-Markdown, so _LinkProcessor never sees it: it gets "
-    "no rel, and an editor's own rel (e.g. rel=opener) is kept. Not script, since target= is "
-    "not allowed; remove this mark once raw links get the same rel.",
-)
-def test_raw_html_external_link_gets_rel_too():
-    (link,) = links_in(render('<a href="https://a.test/" rel="opener">a</a>').html)
-    assert link.get("rel") == "noopener noreferrer"
+def test_raw_html_is_shown_as_text_so_every_link_gets_the_same_rel():
+    html = render('<a href="https://a.test/" rel="opener">a</a>').html
+    assert links_in(html) == []
+    assert "&lt;a href=" in html
 
 
 def test_stored_page_links_follow_the_same_rules():
