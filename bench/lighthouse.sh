@@ -8,9 +8,10 @@
 # Installs the Lighthouse version pinned in bench/lighthouse-package.json into bench/.lighthouse/
 # (from the npm registry, with Node from the virtual environment; no browser is downloaded) and
 # drives Debian's Chromium (CHROME_PATH, default /usr/bin/chromium; installed with apt-get when
-# missing). Serves production settings with gunicorn on a free port of 127.0.0.1 from a scratch
-# SQLite database. The pages are opened as http://localhost:PORT/...: Chromium treats localhost
-# as a secure origin, so plain HTTP on the loopback is not marked down for lacking HTTPS.
+# missing). Serves production settings with gunicorn (3 workers) on a free port of 127.0.0.1, from
+# a copy of the site taken at the start and a scratch SQLite database. The pages are opened as
+# http://localhost:PORT/...: Chromium treats localhost as a secure origin, so plain HTTP on the
+# loopback is not marked down for lacking HTTPS.
 # Lighthouse reaches nothing but that server. JSON reports: bench/.lighthouse/reports/.
 # Figures: docs/performance.md.
 set -euo pipefail
@@ -76,6 +77,23 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# The server runs from a copy of the code, templates, static sources and content taken now, with
+# its own collected static files, so that edits to the work tree (or another bench script's
+# collectstatic) during the few minutes of the runs cannot mix two versions of the site.
+for f in static/scss/*.scss; do
+    if [ "$f" -nt build/static/css/site.css ]; then
+        echo "Note: $f is newer than build/static/css/site.css; run make to rebuild the stylesheet."
+        break
+    fi
+done
+SITE=$TMP/site
+mkdir -p "$SITE/build"
+cp -a manage.py iceinfo programs templates static content "$SITE/"
+[ ! -d locale ] || cp -a locale "$SITE/"
+cp -a build/static "$SITE/build/"
+ROOT=$PWD
+PY=$ROOT/.venv/bin/python
+
 # Production settings, plain HTTP on the loopback only.
 unset DJANGO_DEBUG
 export DATABASE_URL="sqlite:///$TMP/bench.sqlite3"
@@ -84,14 +102,22 @@ export DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1
 DJANGO_SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
 export DJANGO_SECRET_KEY
 
-echo "Preparing scratch database and static files in $TMP ..."
-$PY manage.py migrate --no-input -v0
-$PY manage.py load_content >"$TMP/load.log"
-$PY manage.py collectstatic --no-input -v0
+echo "Preparing a copy of the site, a scratch database and static files in $TMP ..."
+(
+    cd "$SITE"
+    # The copy, not the work tree, must be what is imported (the project is also installed
+    # in editable mode).
+    $PY -c 'import iceinfo, programs, sys; from pathlib import Path
+sys.exit(any(Path.cwd() not in Path(m.__file__).resolve().parents for m in (iceinfo, programs)))' \
+        || { echo "the copy of the site does not import its own code" >&2; exit 1; }
+    $PY manage.py migrate --no-input -v0
+    $PY manage.py load_content >"$TMP/load.log"
+    $PY manage.py collectstatic --no-input -v0
+)
 
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-DJANGO_DEBUG= .venv/bin/gunicorn iceinfo.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
-    --log-level warning >"$TMP/server.log" 2>&1 &
+DJANGO_DEBUG= "$ROOT/.venv/bin/gunicorn" iceinfo.wsgi --chdir "$SITE" --bind "127.0.0.1:$PORT" \
+    --workers "$WORKERS" --log-level warning >"$TMP/server.log" 2>&1 &
 server=$!
 
 # Wait (at most 30 s) until the home page answers.

@@ -1,0 +1,49 @@
+// Search in the static export (build_site). A static host serves /search/ and /glossary/
+// without running the query, so the page arrives with the address's query but no results;
+// then this script asks the Pagefind index that build_site made. On the live site the server
+// has already answered and this script does nothing.
+(function () {
+  "use strict";
+  var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
+  var form = document.querySelector("[data-static-search]");
+  if (!query || !form) { return; }
+  var input = form.querySelector("input[name=q]");
+  if (input.value.trim() !== "") { return; } // the server answered this query
+  input.value = query;
+  var onlyGlossary = form.dataset.staticSearch === "glossary";
+  var status = document.createElement("p");
+  status.setAttribute("role", "status");
+  var list = document.createElement("ol");
+  list.className = onlyGlossary ? "usa-list glossary-results__list" : "search-results";
+  form.after(status, list);
+  var all = document.getElementById("glossary-all");
+  if (all) { all.hidden = true; }
+  import("/pagefind/pagefind.js").then(function (pagefind) {
+    return pagefind.search(query);
+  }).then(function (found) {
+    return Promise.all(found.results.slice(0, 50).map(function (r) { return r.data(); }));
+  }).then(function (pages) {
+    pages = pages.filter(function (p) {
+      var path = new URL(p.url, window.location.href).pathname;
+      return !onlyGlossary || (path.indexOf("/glossary/") === 0 && path !== "/glossary/");
+    });
+    status.textContent = pages.length + (pages.length === 1 ? " result" : " results") +
+      " for \u201c" + query + "\u201d.";
+    pages.forEach(function (p) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = p.url;
+      link.textContent = (p.meta && p.meta.title ? p.meta.title : p.url).replace(/ \| .*$/, "");
+      item.appendChild(link);
+      if (!onlyGlossary && p.excerpt) {
+        var snippet = document.createElement("p");
+        snippet.className = "search-result__snippet";
+        snippet.innerHTML = p.excerpt; // Pagefind escapes the page text and adds <mark> itself
+        item.appendChild(snippet);
+      }
+      list.appendChild(item);
+    });
+  }).catch(function () {
+    status.textContent = "Search is not available here.";
+  });
+})();
