@@ -224,3 +224,25 @@ def test_print_style_hides_navigation_and_shows_link_addresses():
     css = (Path(settings.BASE_DIR) / "static/scss/_print.scss").read_text()
     assert "@media print" in css and 'content: " (" attr(href) ")"' in css
     assert ".site-nav" in css
+
+
+def test_every_figure_in_the_inventory_is_a_key_fact():
+    """Counts, amounts and percentages from ../shared/reference/inventory.yaml, each on a page
+    (a figure may carry its qualifier: "approached $324 million")."""
+    import yaml
+    from django.conf import settings
+
+    from programs.models import Fact
+
+    path = settings.BASE_DIR.parent / "shared/reference/inventory.yaml"
+    if not path.exists():
+        pytest.skip("the shared inventory is not beside this checkout")
+    not_figures = {"phone number", "address", "fiscal year", "year", "form number", "date",
+                   "statutory section number", "fiscal quarter", "file size", "location"}  # fmt: skip
+    facts = list(Fact.objects.values_list("figure", flat=True))
+    missing = [
+        f["figure"]
+        for f in yaml.safe_load(path.read_text())["facts"]
+        if f["kind"] not in not_figures and not any(f["figure"] in figure for figure in facts)
+    ]
+    assert missing == []
