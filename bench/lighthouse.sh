@@ -150,12 +150,23 @@ for page in "${PAGES[@]}"; do
     i=$((i + 1))
     for run in $(seq "$RUNS"); do
         echo "Lighthouse: $page (run $run of $RUNS)"
-        node_ "$LH_CLI" "http://$LH_HOST:$PORT$page" \
-            --only-categories="$CATEGORIES" \
-            --throttling-method=simulate \
-            --chrome-flags="$CHROME_FLAGS" \
-            --output=json --output-path="$REPORTS/$i-$run.json" \
-            --quiet || { echo "Lighthouse failed on $page"; cat "$TMP/server.log"; exit 1; }
+        # A run can fail on its own now and then (e.g. NO_NAVSTART, a trace without the page
+        # load): such a run is repeated, at most twice.
+        for attempt in 1 2 3; do
+            if node_ "$LH_CLI" "http://$LH_HOST:$PORT$page" \
+                --only-categories="$CATEGORIES" \
+                --throttling-method=simulate \
+                --chrome-flags="$CHROME_FLAGS" \
+                --output=json --output-path="$REPORTS/$i-$run.json" \
+                --quiet; then
+                break
+            elif [ "$attempt" = 3 ]; then
+                echo "Lighthouse failed three times on $page"
+                tail -20 "$TMP/server.log"
+                exit 1
+            fi
+            echo "Lighthouse failed on $page; trying again"
+        done
     done
 done
 echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,44 +5,32 @@ as `path:line: field: message`. Writing the records is `programs.sync`'s job, so
 set is checked before anything is written and a bad edit never reaches the site.
 """
 
-import datetime
-import difflib
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.conf import settings
-from frontmatter.default_handlers import YAMLHandler
 
+from .content_files import (
+    Collector,
+    ContentErrors,
+    Document,
+    check_fields,
+    documents,
+    normalize_space,
+    read_text,
+    suggest,
+)
 from .markdown import NO_GLOSSARY, GlossaryLinker, render
-from .models import SLUG_MAX_LENGTH, tree_order_key
+from .models import tree_order_key
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
 
-@dataclass(frozen=True)
-class ContentError:
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
-
-
-class ContentErrors(Exception):
-    def __init__(self, errors: list[ContentError]):
-        self.errors = sorted(set(errors), key=lambda e: (e.path, e.line, e.field))
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-
 # --- Schemas ---------------------------------------------------------------------------------
-# Each field: (required, kind). Kinds are checked by `_check_kind`.
+# Each field: (required, kind). Kinds are checked by `content_files.check_kind`.
 SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
     "sources": {
         "id": (True, "str"),
@@ -112,195 +100,12 @@ OTHER_NAME_KINDS = {"also", "formerly"}
 
 
 @dataclass
-class Document:
-    """One content file: its front matter, where each value sits, and its markdown body."""
-
-    path: Path
-    display: str  # path as shown in messages
-    meta: dict
-    lines: dict[tuple, int]  # ("facts", 0, "quote") -> line number in the file
-    body: str
-    body_line: int
-    text: str  # the whole file, exactly as read
-
-    @property
-    def slug(self) -> str:
-        return self.path.stem
-
-    def line(self, *key) -> int:
-        """The line of a front-matter value, falling back to its nearest enclosing key."""
-        while key and key not in self.lines:
-            key = key[:-1]
-        return self.lines.get(key, 1)
-
-
-@dataclass
 class ContentSet:
     sources: dict[str, dict] = field(default_factory=dict)  # by slug
     programs: dict[str, dict] = field(default_factory=dict)
     pages: dict[str, dict] = field(default_factory=dict)
     glossary: dict[str, dict] = field(default_factory=dict)
     faq: dict[str, dict] = field(default_factory=dict)
-
-
-class _Collector:
-    def __init__(self):
-        self.errors: list[ContentError] = []
-        # (directory name, slug) of files too broken to read: their slugs still count as
-        # existing, so one bad file gives its own errors and not one more per link to it.
-        self.unreadable: set[tuple[str, str]] = set()
-
-    def add(self, doc: Document | str, key: tuple | int, field_name: str, message: str):
-        if isinstance(doc, Document):
-            line = doc.line(*key) if isinstance(key, tuple) else key
-            self.errors.append(ContentError(doc.display, line, field_name, message))
-        else:
-            self.errors.append(ContentError(doc, key, field_name, message))
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def normalize_space(text: str) -> str:
-    """Quotes match the source ignoring differences of white space, no-break spaces included."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
-def read_text(path: Path, errors: _Collector) -> str | None:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        errors.add(_display(path), line, "file", f"is not UTF-8 ({exc.reason} at byte {exc.start})")
-        return None
-
-
-def _value_lines(node, prefix: tuple, out: dict, doc_path: str, errors: _Collector) -> None:
-    out[prefix] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                name = ".".join(str(p) for p in (*prefix, key))
-                errors.add(doc_path, key_node.start_mark.line + 1, name, "is given twice")
-            seen.add(key)
-            _value_lines(value_node, (*prefix, key), out, doc_path, errors)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _value_lines(item, (*prefix, i), out, doc_path, errors)
-
-
-class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML's safe loader, but dates stay text until a date field checks them, so that a bad
-    date is reported on its own field and line instead of failing the whole file."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-
-
-def read_document(path: Path, errors: _Collector) -> Document | None:
-    """Split a file into YAML front matter and markdown body, keeping line numbers."""
-    display = _display(path)
-    text = read_text(path, errors)
-    if text is None:
-        return None
-    if not YAMLHandler.FM_BOUNDARY.match(text):
-        errors.add(display, 1, "front matter", "missing: the file must start with a '---' line")
-        return None
-    try:
-        front, body = YAMLHandler().split(text)
-    except ValueError:
-        errors.add(display, 1, "front matter", "not closed: add a '---' line after it")
-        return None
-    loader = _FrontMatterLoader(front)
-    try:
-        node = loader.get_single_node()
-        meta = loader.construct_document(node) if node is not None else {}
-    except yaml.YAMLError as exc:
-        # The context mark is where the broken construct began (an unclosed '[' for example).
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        errors.add(display, line, "front matter", f"invalid YAML: {problem}")
-        return None
-    finally:
-        loader.dispose()
-    if not isinstance(meta, dict):
-        errors.add(display, 2, "front matter", "must be a mapping of field: value")
-        return None
-    # The front matter text begins right after the opening '---', so its 0-based line n is
-    # line n + 1 of the file.
-    lines: dict[tuple, int] = {}
-    _value_lines(node, (), lines, display, errors)
-    body_line = text[: len(text) - len(body)].count("\n") + 2
-    return Document(path, display, meta, lines, body.removeprefix("\n"), body_line, text)
-
-
-# --- Field checks ----------------------------------------------------------------------------
-def _check_kind(value, kind: str):
-    """Return the value in its kind, or raise ValueError saying what was expected."""
-    if kind == "str":
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ValueError("must be text")
-        value = str(value).strip()
-        if not value:
-            raise ValueError("must not be empty")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError("must be a whole number")
-        return value
-    if kind == "date":
-        if isinstance(value, datetime.datetime):
-            return value.date()
-        if isinstance(value, datetime.date):
-            return value
-        try:
-            return datetime.date.fromisoformat(str(value))
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date (write YYYY-MM-DD)") from None
-    if kind == "list":
-        if not isinstance(value, list):
-            raise ValueError("must be a list")
-        return value
-    if kind == "mapping":
-        if not isinstance(value, dict):
-            raise ValueError("must be a mapping of field: value")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValueError("must be true or false")
-        return value
-    raise AssertionError(kind)
-
-
-def check_fields(doc: Document, schema: dict, errors: _Collector) -> dict:
-    """Required and unknown fields, and each value's kind; returns the cleaned values."""
-    clean = {}
-    for name in doc.meta:
-        if name not in schema:
-            hint = difflib.get_close_matches(str(name), schema, n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
-            errors.add(doc, (name,), str(name), f"unknown field{suggestion}")
-    for name, (required, kind) in schema.items():
-        value = doc.meta.get(name)
-        if value is None or value == "":
-            if required:
-                errors.add(doc, 1, name, "is required")
-            continue
-        try:
-            clean[name] = _check_kind(value, kind)
-        except ValueError as exc:
-            errors.add(doc, (name,), name, str(exc))
-    return clean
 
 
 def _has_required(meta: dict, kind: str) -> bool:
@@ -313,36 +118,11 @@ def _fingerprint(record: dict) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _documents(directory: Path, errors: _Collector) -> list[Document]:
-    docs = []
-    seen: dict[str, str] = {}
-    for path in sorted(directory.glob("*.md")):
-        slug = path.stem
-        if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
-            errors.add(
-                _display(path),
-                1,
-                "file name",
-                f"must be a slug of at most {SLUG_MAX_LENGTH} characters: "
-                "lower-case words joined by '-'",
-            )
-            continue
-        doc = read_document(path, errors)
-        if doc is None:
-            errors.unreadable.add((directory.name, slug))
-            continue
-        if slug in seen:
-            errors.add(doc, 1, "slug", f"'{slug}' is also used by {seen[slug]}")
-        seen[slug] = doc.display
-        docs.append(doc)
-    return docs
-
-
 # --- Sources ---------------------------------------------------------------------------------
-def read_sources(directory: Path, errors: _Collector) -> dict[str, dict]:
+def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
     records = {}
     ids: dict[str, str] = {}
-    for doc in _documents(directory, errors):
+    for doc in documents(directory, errors):
         meta = check_fields(doc, SCHEMAS["sources"], errors)
         sid = meta.get("id")
         if sid is not None:
@@ -459,10 +239,10 @@ def _render_body(doc: Document, meta: dict, linker: GlossaryLinker):
 
 
 def read_programs(
-    directory: Path, by_id: dict, linker: GlossaryLinker, errors: _Collector
+    directory: Path, by_id: dict, linker: GlossaryLinker, errors: Collector
 ) -> dict[str, dict]:
     records = {}
-    for doc in _documents(directory, errors):
+    for doc in documents(directory, errors):
         meta = check_fields(doc, SCHEMAS["programs"], errors)
         sources = _source_ids(doc, meta, "sources", by_id, errors)
         rendered = _render_body(doc, meta, linker)
@@ -490,7 +270,7 @@ def read_programs(
     return records
 
 
-def _check_tree(records: dict[str, dict], errors: _Collector) -> None:
+def _check_tree(records: dict[str, dict], errors: Collector) -> None:
     """Parents exist and form no cycle; then derive each record's ancestors and depth."""
     for rec in records.values():
         doc = rec["_doc"]
@@ -499,7 +279,7 @@ def _check_tree(records: dict[str, dict], errors: _Collector) -> None:
             rec["parent"] = None
         elif parent is not None and parent not in records:
             errors.add(
-                doc, ("parent",), "parent", f"no program '{parent}'{_suggest(parent, records)}"
+                doc, ("parent",), "parent", f"no program '{parent}'{suggest(parent, records)}"
             )
             rec["parent"] = None
         for i, other in enumerate(rec["also_parents"]):
@@ -523,19 +303,14 @@ def _check_tree(records: dict[str, dict], errors: _Collector) -> None:
         rec["tree_order"] = tree_order_key(path)
 
 
-def _suggest(name: str, options) -> str:
-    hint = difflib.get_close_matches(name, list(options), n=1)
-    return f" (did you mean '{hint[0]}'?)" if hint else ""
-
-
 # --- Pages -----------------------------------------------------------------------------------
 # A page is shown by the route of the same name.
 PAGE_SLUGS = ("home", "about", "resources")
 
 
-def read_pages(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+def read_pages(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
-    for doc in _documents(directory, errors):
+    for doc in documents(directory, errors):
         if doc.slug not in PAGE_SLUGS:
             known = ", ".join(PAGE_SLUGS)
             errors.add(doc, 1, "file name", f"no page is shown at '{doc.slug}' (known: {known})")
@@ -585,9 +360,9 @@ def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
     return text, sid
 
 
-def read_glossary(directory: Path, by_id: dict, errors: _Collector) -> dict[str, dict]:
+def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
-    for doc in _documents(directory, errors):
+    for doc in documents(directory, errors):
         meta = check_fields(doc, SCHEMAS["glossary"], errors)
         quote_text, quote_source = _glossary_quote(doc, meta, by_id, errors)
         rendered = render(doc.body)
@@ -614,7 +389,7 @@ def read_glossary(directory: Path, by_id: dict, errors: _Collector) -> dict[str,
     return records
 
 
-def _check_unique_names(records: dict[str, dict], errors: _Collector) -> None:
+def _check_unique_names(records: dict[str, dict], errors: Collector) -> None:
     """A term or an acronym may be defined once; every entry that repeats one is reported."""
     owners: dict[str, list[tuple[str, tuple, str]]] = {}
     for slug, rec in records.items():
@@ -650,14 +425,14 @@ def _faq_sources(doc, meta, by_id, errors) -> list[dict]:
 
 
 def read_faq(
-    directory: Path, by_id: dict, linker: GlossaryLinker, errors: _Collector
+    directory: Path, by_id: dict, linker: GlossaryLinker, errors: Collector
 ) -> dict[str, dict]:
     records = {}
-    for doc in _documents(directory, errors):
+    for doc in documents(directory, errors):
         meta = check_fields(doc, SCHEMAS["faq"], errors)
         topic = meta.get("topic")
         if topic is not None and topic not in FAQ_TOPICS:
-            errors.add(doc, ("topic",), "topic", f"unknown topic{_suggest(topic, FAQ_TOPICS)}")
+            errors.add(doc, ("topic",), "topic", f"unknown topic{suggest(topic, FAQ_TOPICS)}")
         quotes = _faq_sources(doc, meta, by_id, errors)
         related = [":".join(_split_ref(r)) for r in _strings(doc, meta, "related", errors)]
         rendered = _render_body(doc, meta, linker)
@@ -686,7 +461,7 @@ def _split_ref(ref: str) -> tuple[str, str]:
 
 
 # --- The whole set ---------------------------------------------------------------------------
-def _check_links(content: ContentSet, errors: _Collector) -> None:
+def _check_links(content: ContentSet, errors: Collector) -> None:
     """Every internal link in a body names a page that exists in this content set."""
     targets = {
         "program": content.programs,
@@ -710,7 +485,7 @@ def _check_links(content: ContentSet, errors: _Collector) -> None:
                     message = f"link to {kind}:{slug}: unknown kind of link (use {known})"
                     errors.add(doc, *_link_place(doc, kind, slug), message)
                     continue
-                hint = _suggest(slug, targets.get(kind, {}))
+                hint = suggest(slug, targets.get(kind, {}))
                 message = f"link to {kind}:{slug}: no such {kind}{hint}"
                 errors.add(doc, *_link_place(doc, kind, slug), message)
 
@@ -734,7 +509,7 @@ def _link_place(doc: Document, kind: str, slug: str) -> tuple[int, str]:
 def read_content(content_dir: Path | None = None) -> ContentSet:
     """Read and check every content file. Raises ContentErrors listing every problem found."""
     root = Path(content_dir or settings.CONTENT_DIR)
-    errors = _Collector()
+    errors = Collector()
     content = ContentSet()
     content.sources = read_sources(root / "sources", errors)
     by_id = {rec["source_id"]: rec for rec in content.sources.values()}
