@@ -7,6 +7,7 @@ editor types, raw HTML included, can put script on a page.
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import markdown
@@ -40,7 +41,7 @@ INTERNAL_LINK = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: `build` returns one per set of terms
 class GlossaryLinker:
     """Finds the first mention of each glossary term or acronym in a page's text.
 
@@ -55,6 +56,10 @@ class GlossaryLinker:
     @classmethod
     def build(cls, terms) -> "GlossaryLinker":
         """`terms`: (slug, term, acronyms) for every term that may be linked."""
+        return _build_linker(tuple((slug, term, tuple(acr)) for slug, term, acr in terms))
+
+    @classmethod
+    def _from_terms(cls, terms: tuple) -> "GlossaryLinker":
         names, acronyms, alternatives = {}, {}, []
         for slug, term, term_acronyms in terms:
             names.setdefault(term.casefold(), (slug, term))
@@ -73,6 +78,11 @@ class GlossaryLinker:
             return (*self.acronyms[text], True)
         found = self.names.get(text.casefold())
         return (*found, False) if found else None
+
+
+@lru_cache(maxsize=4)
+def _build_linker(terms: tuple) -> GlossaryLinker:
+    return GlossaryLinker._from_terms(terms)
 
 
 NO_GLOSSARY = GlossaryLinker(None, {}, {})
@@ -181,10 +191,13 @@ class _InternalLinks(Extension):
         md.treeprocessors.register(glossary, "glossary_links", 4)
 
 
+@lru_cache(maxsize=4096)
 def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
     """Render markdown to sanitized HTML, with heading ids, the h2 outline and the links used.
 
     With a `glossary`, the first mention of each of its terms links to the term's entry.
+    Results are remembered (treat them as read-only), so a reload while editing re-renders only
+    the files that changed.
     """
     links: list[tuple[str, str]] = []
     md = markdown.Markdown(

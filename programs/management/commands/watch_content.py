@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if self.ready is not None:
             self.ready.set()
         # watchfiles batches the events of one save; a reload takes well under a second.
-        for _changes in watch(directory, debounce=300, step=100, stop_event=self.stop_event):
+        for _changes in watch(directory, debounce=100, step=50, stop_event=self.stop_event):
             self.reload()
 
     def reload(self) -> None:
