@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_check_deploy_passes_with_production_settings():
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_DEBUG"}
+    # As a deployment would run: no debug, and not the browser tests' async-unsafe switch.
+    skip = {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     env |= {"DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
             "DJANGO_ALLOWED_HOSTS": "ero.example.org"}  # fmt: skip
     result = subprocess.run(
