@@ -3,7 +3,7 @@
 #   a. 64 connections for 30 s on a mix of pages: no errors
 #   b. load_content run repeatedly while the site is under load: each page all-old or all-new
 #   c. a load that fails under load changes nothing
-#   d. build_site: skipped, not implemented yet
+#   d. a build_site that fails leaves the previous export in place
 #
 #   bash bench/faults.sh                    # about two minutes
 #   FAULTS_DURATION=10 bash bench/faults.sh # shorter mix
@@ -59,7 +59,20 @@ for check in mix variants broken; do
 done
 echo
 echo "== build_site"
-echo "SKIP: build_site (static export) is not implemented yet"
+# A good export, then a build that fails (its database has no tables): the folder must not change.
+$PY manage.py build_site --output "$TMP/site" --base-url http://127.0.0.1 >/dev/null 2>&1
+before=$(cd "$TMP/site" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+if DATABASE_URL="sqlite:///$TMP/empty.sqlite3" $PY manage.py build_site --output "$TMP/site" \
+        >/dev/null 2>&1; then
+    echo "FAIL: build_site against an empty database succeeded"; failed+=(build_site)
+else
+    after=$(cd "$TMP/site" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum)
+    if [ "$before" = "$after" ]; then
+        echo "PASS: a failed build_site (exit 1) left the previous export unchanged"
+    else
+        echo "FAIL: a failed build_site changed the previous export"; failed+=(build_site)
+    fi
+fi
 
 if [ -s "$TMP/server.log" ]; then
     echo
@@ -68,7 +81,7 @@ if [ -s "$TMP/server.log" ]; then
 fi
 echo
 if [ ${#failed[@]} -eq 0 ]; then
-    echo "PASS: mix, variants, broken passed; build_site skipped"
+    echo "PASS: mix, variants, broken, build_site passed"
 else
     echo "FAIL: ${failed[*]} failed"
     exit 1

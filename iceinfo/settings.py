@@ -137,16 +137,13 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 300
 
 # --- Caching -------------------------------------------------------------------------------
-# Public pages are cached per content version (see programs.middleware); a CDN may keep them
-# PAGE_MAX_AGE seconds.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
-}
+# Public pages are kept in each server process per content version (programs.middleware); a
+# CDN may keep them PAGE_MAX_AGE seconds. A load reaches every server within
+# CONTENT_VERSION_TTL seconds.
+PAGE_CACHE = True
+PAGE_CACHE_ENTRIES = 5000
 PAGE_MAX_AGE = 300
-PAGE_CACHE_SECONDS = 24 * 60 * 60
+CONTENT_VERSION_TTL = 1.0
 
 # --- Security --------------------------------------------------------------------------------
 # Only what the pages need: our own scripts, styles, images and fetches; nothing inline.

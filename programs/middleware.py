@@ -6,10 +6,11 @@ from the cache until the next change.
 """
 
 import re
+import time
 
 import brotli
 from django.conf import settings
-from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 from django.utils.text import compress_string
 
@@ -81,26 +82,43 @@ class PublicCompressionMiddleware:
 
 
 class PublicPageCacheMiddleware:
-    """Serve anonymous GETs of public pages from a per-content-version cache.
+    """Serve GETs of public pages from this process's memory, one copy per content version.
 
-    Cached pages are shared by every visitor, so only responses that set no cookie and vary on
-    nothing but the URL are stored.
+    Pages are the same for every visitor, so only responses that set no cookie are kept. The
+    content version is read from the database at most once per CONTENT_VERSION_TTL seconds, so
+    a load shows on every server within that time and a cache hit usually costs no query.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.pages: dict[tuple, tuple] = {}  # (version, encoding, path) -> status, headers, body
+        self.version, self.version_read_at = None, -1.0
+
+    def current_version(self) -> int:
+        now = time.monotonic()
+        if now - self.version_read_at >= settings.CONTENT_VERSION_TTL:
+            version = ContentVersion.current()
+            if version != self.version:
+                self.pages.clear()  # pages of older versions are never asked for again
+            self.version, self.version_read_at = version, now
+        return self.version
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not is_public(request):
+        if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        encoding = accepted_encoding(request)
-        key = f"page:{ContentVersion.current()}:{encoding}:{request.get_full_path()}"
-        response = cache.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if response.status_code in (200, 404) and not response.cookies:
-                patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
-                if not response.has_header("ETag"):
-                    set_response_etag(response)  # once, not on every hit
-                cache.set(key, response, timeout=settings.PAGE_CACHE_SECONDS)
+        if not is_public(request):
+            return self.get_response(request)
+        key = (self.current_version(), accepted_encoding(request), request.get_full_path())
+        stored = self.pages.get(key)
+        if stored is not None:
+            status, headers, body = stored
+            return HttpResponse(body, status=status, headers=headers)
+        response = self.get_response(request)
+        if response.status_code in (200, 404) and not response.cookies and not response.streaming:
+            patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
+            if not response.has_header("ETag"):
+                set_response_etag(response)  # once, not on every hit
+            if len(self.pages) >= settings.PAGE_CACHE_ENTRIES:
+                self.pages.clear()
+            self.pages[key] = (response.status_code, dict(response.headers), response.content)
         return response

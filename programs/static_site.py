@@ -90,7 +90,7 @@ def build_site(output: Path, base_url: str) -> int:
                       "staticfiles": storage},
             ALLOWED_HOSTS=[host],
             SECURE_SSL_REDIRECT=False,
-            CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}},
+            PAGE_CACHE=False,
         ):  # fmt: skip
             # The admin is not part of the export, nor its files.
             call_command(

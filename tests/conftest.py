@@ -24,7 +24,7 @@ def _plain_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # Each test's database changes are rolled back, and with them the content version, so no
     # page or search index may outlive a test. Caching has its own tests.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.PAGE_CACHE = False
     search._glossary_index.cache_clear()
     search._site_index.cache_clear()
 
