@@ -6,6 +6,7 @@ not a pass over every record. Misspellings are matched with RapidFuzz's edit dis
 """
 
 import bisect
+import gc
 import re
 import unicodedata
 from collections import defaultdict
@@ -155,6 +156,7 @@ class GlossaryIndex:
     names: WordIndex
     aliases: WordIndex
     definitions: WordIndex
+    folded_terms: list[str]  # each entry's name, folded, for "closest terms" suggestions
 
 
 def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
@@ -177,7 +179,15 @@ def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
         definitions.add(i, DEFINITION, entry.definition)
     for index in (names, aliases, definitions):
         index.freeze()
-    return GlossaryIndex(entries, dict(exact), names, aliases, definitions)
+    folded = [fold(e.term) for e in entries]
+    return GlossaryIndex(entries, dict(exact), names, aliases, definitions, folded)
+
+
+def _by_tier_then_rank(tiers: dict[int, int]) -> list[tuple[int, int]]:
+    """(doc, tier) best tier first, then by document number (alphabetical). Sorting one integer
+    per document keeps this fast for tens of thousands of matches."""
+    width = max(tiers, default=0) + 1
+    return [divmod(key, width)[::-1] for key in sorted(t * width + d for d, t in tiers.items())]
 
 
 def rank_terms(
@@ -206,14 +216,12 @@ def rank_terms(
     offer(dict.fromkeys(fuzzy, MISSPELLING))
     if definitions:
         offer(index.definitions.match_all(query_words))
-    ranked = sorted(tiers.items(), key=lambda item: (item[1], item[0]))
-    return [(index.entries[doc], tier) for doc, tier in ranked]
+    return [(index.entries[doc], tier) for doc, tier in _by_tier_then_rank(tiers)]
 
 
 def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[TermEntry]:
     """When nothing matches: the entries whose names look most like the query."""
-    choices = {i: fold(e.term) for i, e in enumerate(index.entries)}
-    best = process.extract(fold(query), choices, scorer=fuzz.ratio, limit=limit)
+    best = process.extract(fold(query), index.folded_terms, scorer=fuzz.ratio, limit=limit)
     return [index.entries[i] for _, score, i in best if score > 0]
 
 
@@ -221,21 +229,33 @@ def glossary_index() -> GlossaryIndex:
     return _glossary_index(ContentVersion.current())
 
 
+def _frozen(index):
+    """Keep a large, long-lived index out of the garbage collector's full scans, which would
+    otherwise pause requests for tens of milliseconds as the index grows. Unfreezing first lets
+    indexes of older content versions, no longer cached, be collected."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
+    return index
+
+
 @lru_cache(maxsize=2)
 def _glossary_index(version: int) -> GlossaryIndex:
     rows = GlossaryTerm.objects.prefetch_related("related").order_by("term")
-    return build_glossary_index(
-        [
-            TermEntry(
-                slug=t.slug,
-                term=t.term,
-                acronyms=list(t.acronyms),
-                also_known_as=list(t.also_known_as),
-                definition=strip_tags(t.body_html),
-                related=[p.slug for p in t.related.all()],
-            )
-            for t in rows
-        ]
+    return _frozen(
+        build_glossary_index(
+            [
+                TermEntry(
+                    slug=t.slug,
+                    term=t.term,
+                    acronyms=list(t.acronyms),
+                    also_known_as=list(t.also_known_as),
+                    definition=strip_tags(t.body_html),
+                    related=[p.slug for p in t.related.all()],
+                )
+                for t in rows
+            ]
+        )
     )
 
 
@@ -298,7 +318,7 @@ def _site_index(version: int) -> SiteIndex:
     for q in Question.objects.only("slug", "question", "body_html"):
         answer = strip_tags(q.body_html)
         items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
-    return build_site_index(items, aliases)
+    return _frozen(build_site_index(items, aliases))
 
 
 EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, MISSPELLING}
@@ -326,8 +346,7 @@ def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tup
         # below a title match at best.
         for doc, t in index.words.match_all(words(entry.term), whole_words=True).items():
             tiers[doc] = min(tiers.get(doc, 99), max(t, ACRONYM_OR_ALIAS))
-    ranked = sorted(tiers.items(), key=lambda item: (item[1], item[0]))
-    return [(index.items[doc], tier) for doc, tier in ranked]
+    return [(index.items[doc], tier) for doc, tier in _by_tier_then_rank(tiers)]
 
 
 def highlight(text: str, query: str, width: int = 180) -> str:
