@@ -173,7 +173,7 @@ def assets_of(html: str) -> list[str]:
 def test_pages_render_with_collected_hashed_files(production_static, path):
     html = production_static.get(path).content.decode()
     assets = assets_of(html)
-    assert assets and all(re.search(r"\.[0-9a-f]{12}\.(css|js)$", a) for a in assets), assets
+    assert assets and all(re.search(r"\.[0-9a-f]{12}\.(css|js|svg)$", a) for a in assets), assets
     for asset in assets:
         response = production_static.get(asset)
         assert response.status_code == 200

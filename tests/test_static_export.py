@@ -113,7 +113,7 @@ def test_served_folder_has_no_broken_links(export):
 
 
 def normalise_static(html: str) -> str:
-    return re.sub(r"/static/(\S+?)(\.[0-9a-f]{12})?\.(css|js)", r"/static/\1.\3", html)
+    return re.sub(r"/static/(\S+?)(\.[0-9a-f]{12})?\.(css|js|svg)", r"/static/\1.\3", html)
 
 
 def test_exported_pages_match_the_served_ones(export, client):
