@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from programs.content import ContentErrors, read_content
 from programs.content_warnings import content_warnings
+from programs.management.content_command import read_or_report
 
 
 class Command(BaseCommand):
@@ -13,12 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, content_dir=None, **options):
         directory = content_dir or settings.CONTENT_DIR
-        try:
-            content = read_content(directory)
-        except ContentErrors as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{len(exc.errors)} error(s) in {directory}.") from None
+        content = read_or_report(self, directory)
         warnings = content_warnings(content)
         for warning in warnings:
             self.stdout.write(f"warning: {warning}")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.content import ContentErrors, read_content
+from programs.management.content_command import read_or_report
 from programs.sync import AdminEditsWouldBeLost, sync_content
 
 
@@ -18,15 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, content_dir=None, discard_admin_edits=False, **options):
         directory = content_dir or settings.CONTENT_DIR
-        try:
-            content = read_content(directory)
-        except ContentErrors as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} error(s) in {directory}; nothing was written, "
-                "the site keeps its previous content."
-            ) from None
+        content = read_or_report(
+            self, directory, "; nothing was written, the site keeps its previous content."
+        )
         try:
             result = sync_content(content, discard_admin_edits=discard_admin_edits)
         except AdminEditsWouldBeLost as exc:
