@@ -161,6 +161,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             "file_text": doc.text,
             "_doc": doc,
             "_normalized": normalize_space(text),
+            "_folded": normalize_space(text).casefold(),
         }
     return records
 
@@ -266,8 +267,26 @@ def read_programs(
             "_doc": doc,
             "_links": rendered.links,
         }
+        check_sources_name_unit(doc, records[doc.slug], by_id, errors)
     _check_tree(records, errors)
     return records
+
+
+def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Collector) -> None:
+    """A page cites a source only if the source names the unit: its title, acronym or one of
+    its other names, ignoring case and white space. A source that does not mention the unit is
+    a sentence in the text ("the ERO page does not mention it"), not a citation."""
+    names = [rec["title"], rec["acronym"], *(n["name"] for n in rec["other_names"])]
+    folded = [normalize_space(n).casefold() for n in names if n]
+    for i, sid in enumerate(str(s) for s in doc.meta.get("sources", [])):
+        if sid in by_id and not any(name in by_id[sid]["_folded"] for name in folded):
+            errors.add(
+                doc,
+                ("sources", i),
+                f"sources[{i}]",
+                f'source "{sid}" does not name this unit (its title, acronym or other names); '
+                "cite only sources that name it, and say in the text if a page does not",
+            )
 
 
 def _check_tree(records: dict[str, dict], errors: Collector) -> None:

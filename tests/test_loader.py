@@ -58,6 +58,7 @@ def test_changed_file_is_updated_and_others_unchanged(content_copy, capsys):
 
 NEW_PROGRAM = """---
 title: {title}
+acronym: ERO
 parent: {parent}
 summary: A unit made up for this test.
 sources: ["002"]
