@@ -20,10 +20,10 @@ from rapidfuzz.distance import LCSseq
 OVERLAP = 0.8
 MIN_WORDS = 8
 
-QUOTED = re.compile(r'"[^"\n]*"|“[^”\n]*”')
+QUOTED = re.compile('"[^"\\n]*"|\u201c[^\u201d\\n]*\u201d')
 LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n+|\s+•\s+")
-WORD = re.compile(r"[A-Za-z0-9]+(?:['’][a-z]+)?")
+WORD = re.compile(r"[A-Za-z0-9]+(?:['\u2019][a-z]+)?")
 
 
 def words(text: str) -> list[str]:
@@ -62,8 +62,7 @@ class SourceSentences:
     def encode(self, sentence_words: list[str]) -> str:
         # Code points from U+0100 up, well below the surrogates for any realistic vocabulary.
         return "".join(
-            self.vocabulary.setdefault(w, chr(0x100 + len(self.vocabulary)))
-            for w in sentence_words
+            self.vocabulary.setdefault(w, chr(0x100 + len(self.vocabulary))) for w in sentence_words
         )
 
     def overlaps(self, text: str) -> list[Overlap]:

@@ -51,10 +51,13 @@ def test_grade_needs_no_network(monkeypatch):
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     assert readability.grade("The field offices find people. They send them home.") < 6
-    assert readability.grade(
-        "Notwithstanding jurisdictional considerations, interagency coordination "
-        "necessitates comprehensive institutionalized documentation."
-    ) > 12
+    assert (
+        readability.grade(
+            "Notwithstanding jurisdictional considerations, interagency coordination "
+            "necessitates comprehensive institutionalized documentation."
+        )
+        > 12
+    )
 
 
 def test_opening_is_the_first_paragraph_as_text():
@@ -134,4 +137,4 @@ def test_check_content_reports_copied_sentences_with_their_line(content_copy, ca
     line = len(path.read_text(encoding="utf-8").rstrip("\n").split("\n"))
     call_command("check_content", content_dir=str(content_copy))
     out = capsys.readouterr().out
-    assert f'domestic-operations-division.md:{line}: body: a sentence shares' in out
+    assert f"domestic-operations-division.md:{line}: body: a sentence shares" in out
