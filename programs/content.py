@@ -274,15 +274,16 @@ def read_programs(
 
 def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Collector) -> None:
     """A page cites a source only if the source names the unit: its title, acronym or one of
-    its other names, ignoring case and white space. A source that does not mention the unit is
-    a sentence in the text ("the ERO page does not mention it"), not a citation. A page about a
-    source itself (its title names the source, like the group of programs on the older partners
-    page) may cite that source."""
+    its other names as whole words, ignoring case and white space ("ERO" inside
+    "interoperability" is no mention). A source that does not mention the unit is a sentence in
+    the text ("the ERO page does not mention it"), not a citation. A page about a source itself
+    (its title names the source, like the group of programs on the older partners page) may
+    cite that source."""
     names = [rec["title"], rec["acronym"], *(n["name"] for n in rec["other_names"])]
-    folded = [normalize_space(n).casefold() for n in names if n]
+    mentions = [_whole_words(n) for n in names if n]
     title = normalize_space(rec["title"]).casefold()
     for i, sid in enumerate(str(s) for s in doc.meta.get("sources", [])):
-        if sid not in by_id or any(name in by_id[sid]["_folded"] for name in folded):
+        if sid not in by_id or any(m.search(by_id[sid]["_folded"]) for m in mentions):
             continue
         if normalize_space(by_id[sid]["short_name"]).casefold().removeprefix("the ") in title:
             continue
@@ -293,6 +294,10 @@ def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Colle
             f'source "{sid}" does not name this unit (its title, acronym or other names); '
             "cite only sources that name it, and say in the text if a page does not",
         )
+
+
+def _whole_words(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(normalize_space(name).casefold())}(?!\w)")
 
 
 def _check_tree(records: dict[str, dict], errors: Collector) -> None:

@@ -138,3 +138,20 @@ def test_check_content_reports_copied_sentences_with_their_line(content_copy, ca
     call_command("check_content", content_dir=str(content_copy))
     out = capsys.readouterr().out
     assert f"domestic-operations-division.md:{line}: body: a sentence shares" in out
+
+
+def test_a_name_counts_only_as_whole_words():
+    from pathlib import Path
+
+    from programs.content import check_sources_name_unit
+    from programs.content_files import Collector, Document
+
+    source = {"short_name": "the test page", "_folded": "ident/iafis interoperability is used."}
+    doc = Document(Path("x.md"), "programs/x.md", {"sources": ["009"]}, {}, "", 8, "")
+    record = {"title": "Enforcement and Removal Operations", "acronym": "ERO", "other_names": []}
+    errors = Collector()
+    check_sources_name_unit(doc, record, {"009": source}, errors)
+    assert [e.field for e in errors.errors] == ["sources[0]"]
+    errors = Collector()
+    check_sources_name_unit(doc, record, {"009": source | {"_folded": "ero's work."}}, errors)
+    assert errors.errors == []
