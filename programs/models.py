@@ -35,8 +35,8 @@ class TranslatedOnRead:
     """Records that take their translated text when read while another language is active."""
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        obj = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        obj = super().from_db(db, field_names, values, **kwargs)
         overlay = READING_LANGUAGE.get()
         if overlay is not None:
             overlay.apply(obj)
