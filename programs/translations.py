@@ -61,6 +61,7 @@ def read_translations(root: Path, content, errors: Collector) -> dict[tuple, dic
     """
     records: dict[tuple, dict] = {}
     all_sources = [rec["_normalized"] for rec in content.sources.values()]
+    english_unreadable = set(errors.unreadable)
     for language in LANGUAGES:
         linker = NO_GLOSSARY
         for folder in SCHEMAS:
@@ -70,6 +71,8 @@ def read_translations(root: Path, content, errors: Collector) -> dict[tuple, dic
             english = getattr(content, folder)
             for doc in documents(directory, errors):
                 en = english.get(doc.slug)
+                if en is None and (folder, doc.slug) in english_unreadable:
+                    continue  # the English file's own errors say what is wrong
                 if en is None:
                     errors.add(
                         doc, 1, "file name",
@@ -81,7 +84,7 @@ def read_translations(root: Path, content, errors: Collector) -> dict[tuple, dic
                 records[(language, rec["kind"], doc.slug)] = rec
             if folder == "glossary":
                 linker = _linker(records, content, language)
-    _check_links(records, content, errors)
+    _check_links(records, content, english_unreadable, errors)
     return records
 
 
@@ -194,10 +197,12 @@ def _check_quoted_english(doc: Document, all_sources: list[str], errors: Collect
             errors.add(doc.display, line, "body", f"[[en: {shown}]] does not occur in any source")
 
 
-def _check_links(records: dict, content, errors: Collector) -> None:
+def _check_links(records: dict, content, unreadable: set, errors: Collector) -> None:
     for rec in records.values():
         for kind, slug in rec["_links"]:
             folder = LINK_TARGETS.get(kind)
+            if (folder, slug) in unreadable:
+                continue  # the target's own file is reported
             if folder is None or slug not in getattr(content, folder):
                 doc = rec["_doc"]
                 line = next(
