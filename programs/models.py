@@ -8,6 +8,7 @@ Rendered HTML is stored at load/save time (`body_html`); requests never render m
 import datetime
 import hashlib
 import unicodedata
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
@@ -29,6 +30,17 @@ OLDER_BEFORE_YEAR = 2020
 # so that no view or template has to know which of its records, related ones included, need
 # their translation. Such records are for reading only: saving one refuses (see `save`).
 READING_LANGUAGE: ContextVar = ContextVar("reading_language", default=None)
+
+
+@contextmanager
+def original_text():
+    """Read records with their own (English) text, even while a page in another language is
+    being rendered: the search indexes hold both languages side by side."""
+    token = READING_LANGUAGE.set(None)
+    try:
+        yield
+    finally:
+        READING_LANGUAGE.reset(token)
 
 
 class TranslatedOnRead:

@@ -3,6 +3,12 @@
 Both work from in-memory word indexes built once per content version (a load or an admin save
 changes the version), so a query costs dictionary look-ups and one fuzzy scan of the vocabulary,
 not a pass over every record. Misspellings are matched with RapidFuzz's edit distance.
+
+Each language has its own indexes. Spanish words are stemmed and stop words left out
+(programs.spanish); each index also holds every entry's names in the other language, so a
+Spanish query typed on an English page finds the entry, and the page can say which Spanish name
+matched (`other_language_match`). Where a query has accents, entries that carry the word with
+exactly those accents rank first within their tier.
 """
 
 import bisect
@@ -13,18 +19,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils import translation
 from django.utils.html import escape, strip_tags
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .models import ContentVersion, GlossaryTerm, Program, Question
+from .models import ContentVersion, GlossaryTerm, Program, Question, Translation, original_text
+from .spanish import spanish_words
 
 MAX_QUERY = 200
 FUZZY_MIN_LENGTH = 5  # misspellings are looked for only in words this long
 FUZZY_MAX_EDITS = 2
 
-# Glossary tiers, best first.
-EXACT, NAME_PREFIX, ALSO_KNOWN_AS, MISSPELLING, DEFINITION = range(5)
+# Glossary tiers, best first. OTHER_LANGUAGE: a name in the other language (Spanish on an
+# English page, English on a Spanish one).
+EXACT, NAME_PREFIX, ALSO_KNOWN_AS, OTHER_LANGUAGE, MISSPELLING, DEFINITION = range(6)
 # Site search tiers, best first.
 TITLE, ACRONYM_OR_ALIAS, SUMMARY, BODY = range(4)
 
@@ -53,19 +62,40 @@ def compact(text: str) -> str:
     return "".join(words(text))
 
 
+# How each language's text is cut into search words.
+ANALYZERS = {"en": words, "es": spanish_words}
+OTHER = {"en": "es", "es": "en"}
+ACCENT_RERANK = 100  # how many of the best results an exact accent may reorder
+
+
+def exact_accents_first(ranked: list[tuple[int, int]], query: str, texts) -> list:
+    """Within a tier, entries whose text has the query's accented words exactly as typed come
+    first ("detención" before an entry that only has "detencion"). `texts[doc]` is the
+    entry's casefolded text."""
+    wanted = [w for w in query.casefold().split() if w != fold(w)]
+    if not wanted:
+        return ranked
+    head = sorted(
+        ranked[:ACCENT_RERANK],
+        key=lambda item: (item[1], not all(w in texts(item[0]) for w in wanted)),
+    )
+    return head + ranked[ACCENT_RERANK:]
+
+
 class WordIndex:
     """Which documents contain a word, or a word starting with a prefix, in which tier."""
 
-    def __init__(self, min_prefix: int = 1):
+    def __init__(self, min_prefix: int = 1, analyze=words):
         # Query words shorter than this match whole words only: "a" or "g" as a prefix would
         # match most of the vocabulary and rank nothing.
         self.min_prefix = min_prefix
+        self.analyze = analyze  # text -> search words, the same for documents and queries
         self.postings: dict[str, dict[int, int]] = defaultdict(dict)
         self.vocabulary: list[str] = []
         self.fuzzy_vocabulary: list[str] = []  # words long enough to be misspelt
 
     def add(self, doc: int, tier: int, text: str) -> None:
-        for word in words(text):
+        for word in self.analyze(text):
             best = self.postings[word].get(doc)
             if best is None or tier < best:
                 self.postings[word][doc] = tier
@@ -147,6 +177,8 @@ class TermEntry:
     also_known_as: list[str]
     definition: str
     related: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)  # in the other language
+    accented: str = ""  # its names, casefolded with their accents, for exact_accents_first
 
 
 @dataclass
@@ -157,14 +189,21 @@ class GlossaryIndex:
     aliases: WordIndex
     definitions: WordIndex
     folded_terms: list[str]  # each entry's name, folded, for "closest terms" suggestions
+    translated: WordIndex = field(default_factory=WordIndex)  # names in the other language
 
 
-def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
+def build_glossary_index(entries: list[TermEntry], language: str = "en") -> GlossaryIndex:
     # In alphabetical order, so a document's number is its tie-breaking rank.
     entries = sorted(entries, key=lambda e: fold(e.term))
     exact: dict[str, set[int]] = defaultdict(set)
-    names, aliases, definitions = WordIndex(), WordIndex(), WordIndex(min_prefix=3)
+    analyze = ANALYZERS[language]
+    names, aliases = WordIndex(analyze=analyze), WordIndex(analyze=analyze)
+    definitions = WordIndex(min_prefix=3, analyze=analyze)
+    translated = WordIndex(analyze=ANALYZERS[OTHER[language]])
     for i, entry in enumerate(entries):
+        entry.accented = " ".join([entry.term, *entry.also_known_as]).casefold()
+        for name in entry.other_names:
+            translated.add(i, OTHER_LANGUAGE, name)
         exact[compact(entry.term)].add(i)
         for acronym in entry.acronyms:
             key = compact(acronym)
@@ -177,10 +216,10 @@ def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
             # An older or variant name typed in full is as good as the name itself.
             exact[compact(alias)].add(i)
         definitions.add(i, DEFINITION, entry.definition)
-    for index in (names, aliases, definitions):
+    for index in (names, aliases, definitions, translated):
         index.freeze()
     folded = [fold(e.term) for e in entries]
-    return GlossaryIndex(entries, dict(exact), names, aliases, definitions, folded)
+    return GlossaryIndex(entries, dict(exact), names, aliases, definitions, folded, translated)
 
 
 def _by_tier_then_rank(tiers: dict[int, int]) -> list[tuple[int, int]]:
@@ -197,7 +236,7 @@ def rank_terms(
 
     `definitions=False` skips the last tier, for callers that only want what names match.
     """
-    key, query_words = compact(query), words(query)
+    key = compact(query)
     if not key:
         return []
     tiers: dict[int, int] = {}
@@ -209,14 +248,31 @@ def rank_terms(
                 tiers[doc] = t
 
     offer(index.exact.get(key, set()), EXACT)
-    offer(index.names.match_all(query_words))
-    offer(index.aliases.match_all(query_words))
-    fuzzy = index.names.match_all(query_words, fuzzy=True)
-    fuzzy.update(index.aliases.match_all(query_words, fuzzy=True))
+    name_indexes = (index.names, index.aliases, index.translated)
+    fuzzy: dict[int, int] = {}
+    for words_index in name_indexes:
+        query_words = words_index.analyze(query)
+        offer(words_index.match_all(query_words))
+        fuzzy.update(words_index.match_all(query_words, fuzzy=True))
     offer(dict.fromkeys(fuzzy, MISSPELLING))
     if definitions:
-        offer(index.definitions.match_all(query_words))
-    return [(index.entries[doc], tier) for doc, tier in _by_tier_then_rank(tiers)]
+        offer(index.definitions.match_all(index.definitions.analyze(query)))
+    ranked = exact_accents_first(
+        _by_tier_then_rank(tiers), query, lambda doc: index.entries[doc].accented
+    )
+    return [(index.entries[doc], tier) for doc, tier in ranked]
+
+
+def other_language_match(entry: TermEntry, query: str, index: GlossaryIndex) -> str | None:
+    """The name in the other language that a query matched, to show why an entry was found."""
+    query_words = index.translated.analyze(query)
+    if not query_words:
+        return None
+    for name in entry.other_names:
+        name_words = index.translated.analyze(name)
+        if all(any(w.startswith(q) for w in name_words) for q in query_words):
+            return name
+    return None
 
 
 def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[TermEntry]:
@@ -225,8 +281,8 @@ def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[Term
     return [index.entries[i] for _, score, i in best if score > 0]
 
 
-def glossary_index() -> GlossaryIndex:
-    return _glossary_index(ContentVersion.current())
+def glossary_index(language: str = "en") -> GlossaryIndex:
+    return _glossary_index(ContentVersion.current(), language)
 
 
 def _frozen(index):
@@ -239,24 +295,39 @@ def _frozen(index):
     return index
 
 
-@lru_cache(maxsize=2)
-def _glossary_index(version: int) -> GlossaryIndex:
-    rows = GlossaryTerm.objects.prefetch_related("related").order_by("term")
-    return _frozen(
-        build_glossary_index(
-            [
-                TermEntry(
-                    slug=t.slug,
-                    term=t.term,
-                    acronyms=list(t.acronyms),
-                    also_known_as=list(t.also_known_as),
-                    definition=strip_tags(t.body_html),
-                    related=[p.slug for p in t.related.all()],
-                )
-                for t in rows
-            ]
-        )
-    )
+def _spanish(kind: str) -> dict[str, Translation]:
+    return {t.slug: t for t in Translation.objects.filter(language="es", kind=kind)}
+
+
+def _names(row: Translation | None, name: str, others: str = "") -> list[str]:
+    """A translation's name (its title, term or question) and its list of other names."""
+    if row is None:
+        return []
+    return [row.fields[name], *row.fields.get(others, [])]
+
+
+@lru_cache(maxsize=4)
+def _glossary_index(version: int, language: str) -> GlossaryIndex:
+    with original_text():
+        rows = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
+        spanish = _spanish("term")
+    entries = []
+    for t in rows:
+        english_names = [t.term, *t.also_known_as]
+        es = spanish.get(t.slug)
+        related = [p.slug for p in t.related.all()]
+        if language == "en":
+            entries.append(
+                TermEntry(t.slug, t.term, list(t.acronyms), list(t.also_known_as),
+                          strip_tags(t.body_html), related, _names(es, "term", "aliases"))
+            )  # fmt: skip
+        elif es is not None:  # a page not yet translated is not in the Spanish search
+            entries.append(
+                TermEntry(t.slug, es.fields["term"], list(t.acronyms),
+                          es.fields.get("aliases", []), strip_tags(es.body_html), related,
+                          english_names)
+            )  # fmt: skip
+    return _frozen(build_glossary_index(entries, language))
 
 
 # --- Site search -----------------------------------------------------------------------------
@@ -275,53 +346,120 @@ class SiteIndex:
     items: list[Item]
     words: WordIndex
     by_key: dict[tuple[str, str], int]
+    translated: WordIndex = field(default_factory=WordIndex)  # names in the other language
+    accented: list[str] = field(default_factory=list)  # each title, casefolded
 
 
-def build_site_index(items: list[Item], aliases: dict[int, list[str]]) -> SiteIndex:
-    """`aliases` maps an item's position in `items` to its acronyms and other names."""
+def build_site_index(
+    items: list[Item],
+    aliases: dict[int, list[str]],
+    language: str = "en",
+    other_names: dict[int, list[str]] | None = None,
+) -> SiteIndex:
+    """`aliases` maps an item's position in `items` to its acronyms and other names;
+    `other_names`, to its names in the other language."""
     # In alphabetical order, so a document's number is its tie-breaking rank.
     order = sorted(range(len(items)), key=lambda i: fold(items[i].title))
     aliases = {new: aliases.get(old, []) for new, old in enumerate(order)}
+    other_names = {new: (other_names or {}).get(old, []) for new, old in enumerate(order)}
     items = [items[i] for i in order]
-    index = WordIndex(min_prefix=3)
+    index = WordIndex(min_prefix=3, analyze=ANALYZERS[language])
+    translated = WordIndex(min_prefix=3, analyze=ANALYZERS[OTHER[language]])
     for i, item in enumerate(items):
         index.add(i, TITLE, item.title)
         for alias in aliases.get(i, []):
             index.add(i, ACRONYM_OR_ALIAS, alias)
+        for name in other_names.get(i, []):
+            translated.add(i, ACRONYM_OR_ALIAS, name)
         index.add(i, SUMMARY, item.summary)
         index.add(i, BODY, item.body)
     index.freeze()
-    return SiteIndex(items, index, {(it.kind, it.slug): i for i, it in enumerate(items)})
+    translated.freeze()
+    by_key = {(it.kind, it.slug): i for i, it in enumerate(items)}
+    accented = [it.title.casefold() for it in items]
+    return SiteIndex(items, index, by_key, translated, accented)
 
 
-def site_index() -> SiteIndex:
-    return _site_index(ContentVersion.current())
+def site_index(language: str = "en") -> SiteIndex:
+    return _site_index(ContentVersion.current(), language)
 
 
-@lru_cache(maxsize=2)
-def _site_index(version: int) -> SiteIndex:
-    items: list[Item] = []
-    aliases: dict[int, list[str]] = {}
-    for p in Program.objects.only(
-        "slug", "title", "acronym", "other_names", "summary", "body_html"
-    ):
-        aliases[len(items)] = [p.acronym, *(n["name"] for n in p.other_names)]
-        items.append(
-            Item(
-                "program", p.slug, str(p), p.get_absolute_url(), p.summary, strip_tags(p.body_html)
-            )
-        )
-    for t in GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html"):
-        aliases[len(items)] = [*t.acronyms, *t.also_known_as]
-        definition = strip_tags(t.body_html)
-        items.append(Item("term", t.slug, t.term, t.get_absolute_url(), definition, ""))
-    for q in Question.objects.only("slug", "question", "body_html"):
+def _display_title(title: str, acronym: str) -> str:
+    return title if not acronym or acronym in title else f"{title} ({acronym})"
+
+
+@dataclass
+class _Entry:
+    """One item of the site index, with its names in its own and in the other language."""
+
+    item: Item
+    aliases: list[str]
+    other_names: list[str]
+
+
+def _program_entry(p: Program, es: Translation | None, language: str) -> _Entry | None:
+    english_names = [n["name"] for n in p.other_names]
+    url, body = p.get_absolute_url(), strip_tags(p.body_html)
+    if language == "en":
+        item = Item("program", p.slug, str(p), url, p.summary, body)
+        return _Entry(item, [p.acronym, *english_names], _names(es, "title", "names"))
+    if es is None:
+        return None
+    title = _display_title(es.fields["title"], p.acronym)
+    item = Item("program", p.slug, title, url, es.fields["summary"], strip_tags(es.body_html))
+    return _Entry(item, [p.acronym, *es.fields.get("names", [])], [p.title, *english_names])
+
+
+def _term_entry(t: GlossaryTerm, es: Translation | None, language: str) -> _Entry | None:
+    if language == "en":
+        item = Item("term", t.slug, t.term, t.get_absolute_url(), strip_tags(t.body_html), "")
+        return _Entry(item, [*t.acronyms, *t.also_known_as], _names(es, "term", "aliases"))
+    if es is None:
+        return None
+    definition = strip_tags(es.body_html)
+    item = Item("term", t.slug, es.fields["term"], t.get_absolute_url(), definition, "")
+    aliases = [*t.acronyms, *es.fields.get("aliases", [])]
+    return _Entry(item, aliases, [t.term, *t.also_known_as])
+
+
+def _question_entry(q: Question, es: Translation | None, language: str) -> _Entry | None:
+    if language == "en":
         answer = strip_tags(q.body_html)
-        items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
-    return _frozen(build_site_index(items, aliases))
+        item = Item("question", q.slug, q.question, q.get_absolute_url(), "", answer)
+        return _Entry(item, [], _names(es, "question"))
+    if es is None:
+        return None
+    answer = strip_tags(es.body_html)
+    item = Item("question", q.slug, es.fields["question"], q.get_absolute_url(), "", answer)
+    return _Entry(item, [], [q.question])
 
 
-EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, MISSPELLING}
+@lru_cache(maxsize=4)
+def _site_index(version: int, language: str) -> SiteIndex:
+    """Programs, terms and questions in `language`; in Spanish, only those translated (a page
+    not yet translated is not in the Spanish search)."""
+    with original_text(), translation.override(language):
+        programs = Program.objects.only(
+            "slug", "title", "acronym", "other_names", "summary", "body_html"
+        )
+        terms = GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html")
+        questions = Question.objects.only("slug", "question", "body_html")
+        entries = []
+        for rows, kind, make in (
+            (programs, "program", _program_entry),
+            (terms, "term", _term_entry),
+            (questions, "question", _question_entry),
+        ):
+            spanish = _spanish(kind)
+            entries += [make(row, spanish.get(row.slug), language) for row in rows]
+    entries = [e for e in entries if e is not None]
+    aliases = {i: e.aliases for i, e in enumerate(entries)}
+    other_names = {i: e.other_names for i, e in enumerate(entries)}
+    items = [e.item for e in entries]
+    return _frozen(build_site_index(items, aliases, language, other_names))
+
+
+EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, OTHER_LANGUAGE, MISSPELLING}
 MAX_EXPANSIONS = 5
 
 
@@ -331,11 +469,14 @@ def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tup
     The glossary feeds it: a query the glossary recognises (an acronym, an older name, a
     misspelling) also finds the pages related to that term, ranked like an acronym match.
     """
-    tiers = dict(index.words.match_all(words(query)))
+    tiers = dict(index.words.match_all(index.words.analyze(query)))
+    for doc, t in index.translated.match_all(index.translated.analyze(query)).items():
+        tiers[doc] = min(tiers.get(doc, 99), max(t, ACRONYM_OR_ALIAS))
     # Only what the glossary knows that the words alone would miss: an acronym, an older
     # name, a misspelling. A few best entries are enough.
     named = rank_terms(query, glossary, definitions=False)
     known = [e for e, t in named if t in EXPANDING_TIERS][:MAX_EXPANSIONS]
+    analyze = index.words.analyze
     for entry in known:
         targets = [("term", entry.slug)] + [("program", slug) for slug in entry.related]
         for key in targets:
@@ -344,14 +485,15 @@ def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tup
                 tiers[doc] = min(tiers.get(doc, 99), ACRONYM_OR_ALIAS)
         # Pages that use the term's full name rank as if the query had named it, one tier
         # below a title match at best.
-        for doc, t in index.words.match_all(words(entry.term), whole_words=True).items():
+        for doc, t in index.words.match_all(analyze(entry.term), whole_words=True).items():
             tiers[doc] = min(tiers.get(doc, 99), max(t, ACRONYM_OR_ALIAS))
-    return [(index.items[doc], tier) for doc, tier in _by_tier_then_rank(tiers)]
+    ranked = exact_accents_first(_by_tier_then_rank(tiers), query, index.accented.__getitem__)
+    return [(index.items[doc], tier) for doc, tier in ranked]
 
 
-def highlight(text: str, query: str, width: int = 180) -> str:
+def highlight(text: str, query: str, width: int = 180, language: str = "en") -> str:
     """A short extract around the first matching word, escaped, with matches in <mark>."""
-    prefixes = [w for w in words(query) if w]
+    prefixes = [w for w in ANALYZERS[language](query) if w]
     folded = fold(text)
     spans = []
     for match in _WORD.finditer(folded):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -206,10 +207,17 @@ def glossary(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
     context = {"query": query}
     if query:
-        index = search.glossary_index()
-        results = [entry for entry, _tier in search.rank_terms(query, index)]
-        context["results"] = results[:MAX_GLOSSARY_RESULTS]
-        context["total"] = len(results)
+        index = search.glossary_index(get_language())
+        ranked = search.rank_terms(query, index)
+        # An entry found by its name in the other language says which name matched.
+        results = [
+            (entry, search.other_language_match(entry, query, index))
+            if tier == search.OTHER_LANGUAGE
+            else (entry, None)
+            for entry, tier in ranked[:MAX_GLOSSARY_RESULTS]
+        ]
+        context["results"] = results
+        context["total"] = len(ranked)
         context["suggestions"] = [] if results else search.closest_terms(query, index)
     if request.GET.get("fragment") == "results":
         # The as-you-type filter asks for just the results, ranked by the same function.
@@ -258,14 +266,19 @@ def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     context: dict = {"query": query}
     if query:
-        ranked = search.rank_site(query, search.site_index(), search.glossary_index())
+        language = get_language()
+        ranked = search.rank_site(
+            query, search.site_index(language), search.glossary_index(language)
+        )
         page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context["page"] = page
         context["results"] = [
             {
                 "item": item,
                 "label": KIND_LABELS[item.kind],
-                "snippet": mark_safe(search.highlight(item.summary or item.body, query)),  # noqa: S308 (escaped by highlight)
+                "snippet": mark_safe(  # noqa: S308 (escaped by highlight)
+                    search.highlight(item.summary or item.body, query, language=language)
+                ),
             }
             for item, _tier in page.object_list
         ]
