@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from .content import PAGE_SLUGS
 from .i18n import ENGLISH, is_translated
-from .models import Program, Source
+from .models import Page, Program, Source
 
 
 class BothLanguages(Sitemap):
@@ -15,14 +16,16 @@ class BothLanguages(Sitemap):
     x_default = True
     languages = [code for code, _name in settings.LANGUAGES]
 
+    def record(self, item) -> tuple[str | None, str]:
+        """The kind and slug of the record whose translation the item's page needs."""
+        return item.KIND, item.slug
+
     def get_languages_for_item(self, item):
-        kind = getattr(item, "KIND", None)
-        if kind is None:  # a page of the interface: both languages always
+        kind, slug = self.record(item)
+        if kind is None:  # a page of the interface only: it exists in every language
             return self.languages
         return [
-            code
-            for code in self.languages
-            if code == ENGLISH or is_translated(kind, item.slug, code)
+            code for code in self.languages if code == ENGLISH or is_translated(kind, slug, code)
         ]
 
 
@@ -32,6 +35,9 @@ class StaticPages(BothLanguages):
 
     def location(self, item):
         return reverse(item)
+
+    def record(self, item) -> tuple[str | None, str]:
+        return (Page.KIND if item in PAGE_SLUGS else None), item
 
 
 class Programs(BothLanguages):
