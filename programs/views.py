@@ -9,9 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -19,6 +18,7 @@ from . import open_data as open_data_module
 from . import search
 from .content import FAQ_TOPICS
 from .context_processors import site
+from .markdown import plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 from .tree import build_tree, walk
 
@@ -280,13 +280,14 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
     context = {
         "term": term,
+        "description": Truncator(plain_text(term.body_html)).words(30),
         "term_jsonld": jsonld(
             {
                 "@context": "https://schema.org",
                 "@type": "DefinedTerm",
                 "name": term.term,
                 **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
-                "description": strip_tags(term.body_html).strip(),
+                "description": plain_text(term.body_html),
                 "url": request.build_absolute_uri(term.get_absolute_url()),
                 "inDefinedTermSet": request.build_absolute_uri(reverse("glossary")),
             }
@@ -322,7 +323,7 @@ def faq_jsonld(questions) -> str:
             {
                 "@type": "Question",
                 "name": q.question,
-                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q.body_html).strip()},
+                "acceptedAnswer": {"@type": "Answer", "text": plain_text(q.body_html)},
             }
             for q in questions
         ],
