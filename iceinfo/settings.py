@@ -36,6 +36,11 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Every absolute URL the site prints (canonical links, Open Graph, JSON-LD, the sitemap,
+# robots.txt) starts with this, never with the request's Host header, which a client chooses.
+# `check --deploy` wants HTTPS and a host in ALLOWED_HOSTS; build_site --base-url overrides it.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -137,11 +142,12 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 300
 
 # --- Caching -------------------------------------------------------------------------------
-# Public pages are kept in each server process per content version (programs.middleware); a
-# CDN may keep them PAGE_MAX_AGE seconds. A load reaches every server within
-# CONTENT_VERSION_TTL seconds.
+# Public pages are kept in each server process per content version (programs.middleware), the
+# least recently used dropped first once they take PAGE_CACHE_BYTES (compressed, as served:
+# the whole site takes about 5 MB in each of brotli, gzip and plain); a CDN may keep them
+# PAGE_MAX_AGE seconds. A load reaches every server within CONTENT_VERSION_TTL seconds.
 PAGE_CACHE = True
-PAGE_CACHE_ENTRIES = 5000
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
 PAGE_MAX_AGE = 300
 CONTENT_VERSION_TTL = 1.0
 

@@ -20,6 +20,8 @@ from .content import FAQ_TOPICS
 from .context_processors import site
 from .markdown import plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+from .page_cache import reads_query
+from .site_address import absolute_url
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
@@ -183,7 +185,7 @@ def open_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    sitemap_url = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -197,6 +199,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render(site(None)), status=500)
 
 
+@reads_query("q", "fragment")
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
@@ -218,13 +221,13 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "letters": {t.initial for t in terms},
         "alphabet": ALPHABET,
-        "glossary_jsonld": glossary_jsonld(request, terms),
+        "glossary_jsonld": glossary_jsonld(terms),
     }
     return render(request, "glossary/glossary.html", context)
 
 
-def glossary_jsonld(request: HttpRequest, terms) -> str:
-    url = request.build_absolute_uri(reverse("glossary"))
+def glossary_jsonld(terms) -> str:
+    url = absolute_url(reverse("glossary"))
     return jsonld(
         {
             "@context": "https://schema.org",
@@ -238,7 +241,7 @@ def glossary_jsonld(request: HttpRequest, terms) -> str:
                     "@type": "DefinedTerm",
                     "name": t.term,
                     **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
-                    "url": request.build_absolute_uri(t.get_absolute_url()),
+                    "url": absolute_url(t.get_absolute_url()),
                 }
                 for t in terms
             ],
@@ -246,6 +249,7 @@ def glossary_jsonld(request: HttpRequest, terms) -> str:
     )
 
 
+@reads_query("q", "page")
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
@@ -288,8 +292,8 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
                 "name": term.term,
                 **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
                 "description": plain_text(term.body_html),
-                "url": request.build_absolute_uri(term.get_absolute_url()),
-                "inDefinedTermSet": request.build_absolute_uri(reverse("glossary")),
+                "url": absolute_url(term.get_absolute_url()),
+                "inDefinedTermSet": absolute_url(reverse("glossary")),
             }
         ),
         "related": term.related.only("slug", "title", "acronym", "summary"),

@@ -246,7 +246,9 @@ def test_server_error_page_renders_without_a_request():
 
 def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    assert (
+        "Disallow: /admin/" in robots and "Sitemap: https://ero.example.org/sitemap.xml" in robots
+    )
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/programs/national-fugitive-operations-program/" in sitemap
 

@@ -2,10 +2,12 @@
 static files through the production storage, HTTP caching, page weight and open data."""
 
 import csv
+import http.client
 import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -27,7 +29,7 @@ def test_check_deploy_passes_with_production_settings():
     skip = {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env |= {"DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
-            "DJANGO_ALLOWED_HOSTS": "ero.example.org"}  # fmt: skip
+            "DJANGO_ALLOWED_HOSTS": "ero.example.org", "DJANGO_SITE_URL": "https://ero.example.org"}  # fmt: skip
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
@@ -241,7 +243,7 @@ def test_admin_pages_are_not_cached_or_compressed(page_cache):
 @pytest.mark.parametrize("path", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
 def test_canonical_and_open_graph_on_every_page(client, path):
     html = client.get(path).content.decode()
-    assert f'<link rel="canonical" href="http://testserver{path}">' in html
+    assert f'<link rel="canonical" href="https://ero.example.org{path}">' in html
     for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
         assert f'<meta property="{prop}" content="' in html
 
@@ -298,3 +300,66 @@ def test_csv_cells_a_spreadsheet_would_run_are_text_and_json_is_exact(client):
     for field, value in FORMULAS.items():
         assert data["rapid-repat"][field] == value, field
     assert data["deport-center"]["summary"] == "\tTabbed"
+
+
+# --- The site's address ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("site_url", "hosts", "expected"),
+    [
+        ("https://ero.example.org", ["ero.example.org"], set()),
+        ("http://ero.example.org", ["ero.example.org"], {"programs.W001"}),
+        ("https://ero.example.org", ["other.example.org"], {"programs.W002"}),
+        ("https://[::1]:8443", ["[::1]"], set()),
+        ("ero.example.org", ["ero.example.org"], {"programs.E001"}),
+        ("https://ero.example.org/site/", ["ero.example.org"], {"programs.E001"}),
+    ],
+)
+def test_site_url_is_checked(settings, site_url, hosts, expected):
+    from django.core import checks
+
+    settings.SITE_URL, settings.ALLOWED_HOSTS = site_url, hosts
+    found = checks.run_checks(include_deployment_checks=True)
+    assert {m.id for m in found if m.id.startswith("programs.")} == expected
+
+
+def test_build_site_refuses_a_base_url_that_is_not_an_address(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(
+        CommandError, match=re.escape("--base-url: 'ero.example.org' is not an http")
+    ):
+        call_command("build_site", output=str(tmp_path / "site"), base_url="ero.example.org")
+    assert not (tmp_path / "site").exists()
+
+
+# --- X-Forwarded-Proto -------------------------------------------------------------------------
+def test_forwarded_https_is_not_trusted_without_a_proxy(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
+def scheme_seen_by_gunicorn(forwarded_proto: str) -> str:
+    """Start gunicorn as `make prod` does (with ./gunicorn.conf.py) on a socket that already
+    listens, so the request waits in its queue until gunicorn accepts it; no polling."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        fd = listener.fileno()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"fd://{fd}",
+             "--workers", "1", "tests.wsgi_echo:app"],
+            cwd=settings.BASE_DIR, pass_fds=[fd], stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            conn = http.client.HTTPConnection(*listener.getsockname(), timeout=30)
+            conn.request("GET", "/", headers={"X-Forwarded-Proto": forwarded_proto})
+            return conn.getresponse().read().decode()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_gunicorn_takes_x_forwarded_proto_from_no_one():
+    # gunicorn's own default believes it from 127.0.0.1, where any local client sits.
+    assert scheme_seen_by_gunicorn("https") == "http"
