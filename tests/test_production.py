@@ -363,3 +363,46 @@ def scheme_seen_by_gunicorn(forwarded_proto: str) -> str:
 def test_gunicorn_takes_x_forwarded_proto_from_no_one():
     # gunicorn's own default believes it from 127.0.0.1, where any local client sits.
     assert scheme_seen_by_gunicorn("https") == "http"
+
+
+# --- Editor accounts ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("Sh0rt!pw", "too short"),
+        ("password1234", "too common"),
+        ("482019375610", "entirely numeric"),
+        ("maria.editor.2026", "too similar"),
+    ],
+)
+def test_weak_editor_passwords_are_refused(django_user_model, password, why):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = django_user_model(username="maria.editor", email="maria.editor@example.org")
+    with pytest.raises(ValidationError, match=why):
+        validate_password(password, user)
+    validate_password("correct horse battery staple", user)
+
+
+def admin_login(client, password, address="192.0.2.10"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "e", "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_admin_logins_are_throttled(django_user_model):
+    django_user_model.objects.create_user("e", password="the-right-password", is_staff=True)
+    guesser = Client()
+    for n in range(4):
+        response = admin_login(guesser, f"guess-{n}")
+        assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert admin_login(guesser, "guess-4").status_code == 429  # the fifth failure locks
+    # Locked out: even the right password is refused now, from that address, for that name.
+    locked = admin_login(guesser, "the-right-password")
+    assert locked.status_code == 429 and "sessionid" not in locked.cookies
+    # The editor, elsewhere, still gets in.
+    editor = admin_login(Client(), "the-right-password", address="198.51.100.7")
+    assert editor.status_code == 302 and "sessionid" in editor.cookies
