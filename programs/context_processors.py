@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .page_cache import used_query
+from .page_cache import query_params, used_query
 from .site_address import absolute_url
 
 SITE_NAME = _("ERO Explained")
@@ -40,5 +40,5 @@ def _canonical_url(request) -> str:
         return ""
     query = ""
     if request.GET.get("q") and request.resolver_match:
-        query = used_query(request, request.resolver_match.func)
+        query = used_query(request, query_params(request.resolver_match.func))
     return absolute_url(f"{request.path}?{query}" if query else request.path)
