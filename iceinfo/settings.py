@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "programs.middleware.SecurityHeadersMiddleware",
+    # Accept-Encoding reduced to the one encoding its q-values pick, for WhiteNoise and pages.
+    "programs.middleware.NegotiatedEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages: 304 for a matching ETag, else the cached page (stored compressed), else
     # render and compress.

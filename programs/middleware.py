@@ -78,6 +78,20 @@ def _q_value(params: list[str]) -> float:
     return 1.0
 
 
+class NegotiatedEncodingMiddleware:
+    """Replace Accept-Encoding with the one encoding accepted_encoding() picks, before
+    WhiteNoise sees it: WhiteNoise matches "br" and "gzip" as words and ignores q-values, so
+    `br;q=0` would still get brotli static files. Pages and static files then agree."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_ACCEPT_ENCODING" in request.META:
+            request.META["HTTP_ACCEPT_ENCODING"] = accepted_encoding(request)
+        return self.get_response(request)
+
+
 # Brotli at quality 5 takes a few milliseconds even for the largest page (the FAQ, 170 KB of
 # HTML), far less than rendering it; quality 11 takes 150 ms to 1 s for about 15% fewer bytes,
 # so only pages served again from the cache get it (PublicPageCacheMiddleware). Figures in

@@ -200,6 +200,15 @@ def test_first_visit_weighs_at_most_100_kb_and_html_25_kb(production_static, pat
     assert total <= 100_000, f"{path}: first visit is {total} bytes"
 
 
+def test_static_files_honour_accept_encoding_q_values(production_static):
+    css = assets_of(production_static.get("/").content.decode())[-1]
+    for header, expected in [("gzip, deflate, br", "br"), ("br;q=0, gzip", "gzip"),
+                             ("br;q=0.5, gzip;q=0.9", "gzip"), ("br;q=0", None)]:  # fmt: skip
+        served = production_static.get(css, headers={"Accept-Encoding": header})
+        assert served.status_code == 200
+        assert served.get("Content-Encoding") == expected, header
+
+
 # --- HTTP caching ------------------------------------------------------------------------------
 @pytest.fixture
 def page_cache(settings):
