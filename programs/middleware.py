@@ -178,8 +178,9 @@ class PublicPageCacheMiddleware:
                 set_response_etag(response)  # once, not on every hit
             # Search and glossary results (a query in the key) are rarely asked for twice.
             final = response.get("Content-Encoding") != "br" or bool(key[2])
-            page = CachedPage(response.status_code, dict(response.headers), response.content)
-            page.final = final
+            page = CachedPage(
+                response.status_code, dict(response.headers), response.content, final=final
+            )
             self.pages.put(key, page)
         return response
 
