@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
+from programs.page_cache import reads_query
 from programs.sitemaps import SITEMAPS
 from programs.urls import file_urlpatterns
 
@@ -21,7 +22,8 @@ markdownx_patterns = [
 urlpatterns = [
     path("admin/markdownx/", include(markdownx_patterns)),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # ?p= picks a page of a long sitemap.
+    path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     *file_urlpatterns,
     # English pages at their paths, Spanish ones at /es/ + the same path: reverse() and
     # {% url %} give the address in the active language, which programs.i18n sets from the path.

@@ -127,6 +127,20 @@ def only_english(kind: str, slug: str) -> dict:
     return {"only_english": not all(is_translated(kind, slug, code) for code in OTHER_LANGUAGES)}
 
 
+class _ReadingIn:
+    """The overlay of a language, built at the first record read: a page served from the page
+    cache reads none, and costs no query for it."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.overlay: Overlay | None = None
+
+    def apply(self, obj) -> None:
+        if self.overlay is None:
+            self.overlay = overlay(self.language)
+        self.overlay.apply(obj)
+
+
 class LanguageFromPathMiddleware:
     """Activate the language the path names, and read records in it, for this request only."""
 
@@ -137,7 +151,7 @@ class LanguageFromPathMiddleware:
         language = language_of_path(request.path_info)
         request.LANGUAGE_CODE = language
         with translation.override(language):
-            token = READING_LANGUAGE.set(overlay(language) if language != ENGLISH else None)
+            token = READING_LANGUAGE.set(_ReadingIn(language) if language != ENGLISH else None)
             try:
                 response = self.get_response(request)
             finally:

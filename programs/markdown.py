@@ -4,6 +4,7 @@ Python-Markdown renders; nh3 (the Ammonia sanitizer) then keeps only an allowlis
 editor types, raw HTML included, can put script on a page.
 """
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import markdown
 import nh3
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.inlinepatterns import InlineProcessor
@@ -260,3 +262,9 @@ def render_markdown(text: str) -> str:
     from .editing import glossary_linker
 
     return render(text, glossary_linker()).html
+
+
+def plain_text(rendered_html: str) -> str:
+    """The text of rendered HTML as a reader sees it: no tags and no entities, so a template
+    or JSON that escapes it again shows "&", not "&amp;"."""
+    return html.unescape(strip_tags(rendered_html)).strip()

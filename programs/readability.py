@@ -39,8 +39,13 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+# A sentence ends at . ! or ? before a capital letter, but not after initials such as "U.S."
+# (textstat's own count splits "U.S. prisons" in two, so the rule is ours).
+SENTENCE_BREAK = re.compile(r"(?<![A-Z]\.[A-Z]\.)(?<=[.!?])\s+(?=[A-Z0-9\"“])")
+
+
 def sentence_count(text: str) -> int:
-    return textstat.sentence_count(text)
+    return len([s for s in SENTENCE_BREAK.split(text.strip()) if s])
 
 
 @dataclass(frozen=True)

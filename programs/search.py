@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.utils import translation
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from .markdown import plain_text
 from .models import ContentVersion, GlossaryTerm, Program, Question, Translation, original_text
 from .spanish import spanish_words
 
@@ -319,12 +320,12 @@ def _glossary_index(version: int, language: str) -> GlossaryIndex:
         if language == "en":
             entries.append(
                 TermEntry(t.slug, t.term, list(t.acronyms), list(t.also_known_as),
-                          strip_tags(t.body_html), related, _names(es, "term", "aliases"))
+                          plain_text(t.body_html), related, _names(es, "term", "aliases"))
             )  # fmt: skip
         elif es is not None:  # a page not yet translated is not in the Spanish search
             entries.append(
                 TermEntry(t.slug, es.fields["term"], list(t.acronyms),
-                          es.fields.get("aliases", []), strip_tags(es.body_html), related,
+                          es.fields.get("aliases", []), plain_text(es.body_html), related,
                           english_names)
             )  # fmt: skip
     return _frozen(build_glossary_index(entries, language))
@@ -399,24 +400,24 @@ class _Entry:
 
 def _program_entry(p: Program, es: Translation | None, language: str) -> _Entry | None:
     english_names = [n["name"] for n in p.other_names]
-    url, body = p.get_absolute_url(), strip_tags(p.body_html)
+    url, body = p.get_absolute_url(), plain_text(p.body_html)
     if language == "en":
         item = Item("program", p.slug, str(p), url, p.summary, body)
         return _Entry(item, [p.acronym, *english_names], _names(es, "title", "names"))
     if es is None:
         return None
     title = _display_title(es.fields["title"], p.acronym)
-    item = Item("program", p.slug, title, url, es.fields["summary"], strip_tags(es.body_html))
+    item = Item("program", p.slug, title, url, es.fields["summary"], plain_text(es.body_html))
     return _Entry(item, [p.acronym, *es.fields.get("names", [])], [p.title, *english_names])
 
 
 def _term_entry(t: GlossaryTerm, es: Translation | None, language: str) -> _Entry | None:
     if language == "en":
-        item = Item("term", t.slug, t.term, t.get_absolute_url(), strip_tags(t.body_html), "")
+        item = Item("term", t.slug, t.term, t.get_absolute_url(), plain_text(t.body_html), "")
         return _Entry(item, [*t.acronyms, *t.also_known_as], _names(es, "term", "aliases"))
     if es is None:
         return None
-    definition = strip_tags(es.body_html)
+    definition = plain_text(es.body_html)
     item = Item("term", t.slug, es.fields["term"], t.get_absolute_url(), definition, "")
     aliases = [*t.acronyms, *es.fields.get("aliases", [])]
     return _Entry(item, aliases, [t.term, *t.also_known_as])
@@ -424,12 +425,12 @@ def _term_entry(t: GlossaryTerm, es: Translation | None, language: str) -> _Entr
 
 def _question_entry(q: Question, es: Translation | None, language: str) -> _Entry | None:
     if language == "en":
-        answer = strip_tags(q.body_html)
+        answer = plain_text(q.body_html)
         item = Item("question", q.slug, q.question, q.get_absolute_url(), "", answer)
         return _Entry(item, [], _names(es, "question"))
     if es is None:
         return None
-    answer = strip_tags(es.body_html)
+    answer = plain_text(es.body_html)
     item = Item("question", q.slug, es.fields["question"], q.get_absolute_url(), "", answer)
     return _Entry(item, [], [q.question])
 

@@ -5,16 +5,24 @@ from django.urls import reverse
 from .content import PAGE_SLUGS
 from .i18n import ENGLISH, is_translated
 from .models import Page, Program, Source
+from .site_address import scheme_and_domain
 
 
 class BothLanguages(Sitemap):
     """Each page in English and, where it is translated, in Spanish, each listing the other as
-    an alternate (xhtml:link hreflang), with English as the x-default."""
+    an alternate (xhtml:link hreflang), with English as the x-default. Links on SITE_URL,
+    whatever Host or scheme the request came with."""
 
     i18n = True
     alternates = True
     x_default = True
     languages = [code for code, _name in settings.LANGUAGES]
+
+    def get_protocol(self, protocol=None):
+        return scheme_and_domain()[0]
+
+    def get_domain(self, site=None):
+        return scheme_and_domain()[1]
 
     def record(self, item) -> tuple[str | None, str]:
         """The kind and slug of the record whose translation the item's page needs."""

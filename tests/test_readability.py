@@ -60,6 +60,11 @@ def test_grade_needs_no_network(monkeypatch):
     )
 
 
+def test_initials_do_not_end_a_sentence():
+    assert readability.sentence_count("It helps people in U.S. prisons and jails.") == 1
+    assert readability.sentence_count("It helps people. Then it stops.") == 2
+
+
 def test_opening_is_the_first_paragraph_as_text():
     html = '<p>First <a href="/x">part</a>.</p>\n<p>Second.</p>'
     assert readability.opening(html) == "First part."
@@ -90,7 +95,10 @@ def test_check_content_warns_about_hard_and_long_summaries(content_copy, capsys)
     hard = (
         "summary: Notwithstanding jurisdictional considerations, interagency coordination "
         "necessitates comprehensive institutionalized documentation of multifaceted "
-        "administrative determinations regarding prospective repatriation eligibility."
+        "administrative determinations regarding prospective repatriation eligibility, "
+        "notwithstanding supplementary intergovernmental consultations concerning "
+        "extraterritorial correctional populations and their subsequent documentation, "
+        "as determined by the appropriate authorities."
     )
     write(path, summary, hard)
     call_command("check_content", content_dir=str(content_copy))
