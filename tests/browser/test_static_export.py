@@ -19,5 +19,14 @@ def test_export_search_finds_a_term_by_its_acronym(page, tmp_path):
         assert (
             "/programs/fugitive-operations-teams/" in page.locator(".search-results").inner_html()
         )
+        # A Spanish page searches the Spanish index: a Spanish word finds Spanish pages only.
+        page.goto(server.url + "/es/search/?q=fianzas")
+        page.locator(".search-results li a").first.wait_for(timeout=10_000)
+        links = page.locator(".search-results li a").evaluate_all("a => a.map(x => x.pathname)")
+        assert "/es/glossary/immigration-bond/" in links
+        assert all(link.startswith("/es/") for link in links), links
+        page.goto(server.url + "/es/glossary/?q=fianza")
+        page.locator(".glossary-results__list li a").first.wait_for(timeout=10_000)
+        assert "Fianza de inmigración" in page.locator(".glossary-results__list").inner_text()
     finally:
         server.stop()
