@@ -274,12 +274,6 @@ class GlossaryTerm(ContentItem):
         return reverse("glossary_term", args=[self.slug])
 
     @property
-    def opening_html(self) -> str:
-        """The entry's first paragraph: the A-Z list shows this, the term's page the rest."""
-        head, end, _rest = self.body_html.partition("</p>")
-        return head + end if head.lstrip().startswith("<p>") and end else self.body_html
-
-    @property
     def initial(self) -> str:
         # "Órden" is listed under O: the letters of the A-Z list carry no accents.
         first = unicodedata.normalize("NFKD", self.term[:1])[:1].upper()
