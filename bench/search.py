@@ -31,19 +31,29 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from programs.models import ContentVersion, GlossaryTerm, Program, Question  # noqa: E402
+from programs.models import (  # noqa: E402
+    ContentVersion,
+    GlossaryTerm,
+    Program,
+    Question,
+    Translation,
+)
 
 QUERIES = ["FOT", "287g", "i.s.a.p", "Criminal Alien Program", "fugitve", "detainr", "bond",
            "removal flights", "alien", "zzqqx", "the", "fingerprints"]  # fmt: skip
+# Spanish queries, typed with and without accents, one misspelt, one of stop words only.
+QUERIES_ES = ["fianza", "orden de expulsión", "orden de expulsion", "detención", "fugitvo",
+              "localizador de detenidos", "atencion medica", "alternativas a la detención",
+              "bond", "zzqqx", "de la", "FOT"]  # fmt: skip
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 
 
-def time_queries(client: Client, path: str) -> list[float]:
-    for query in QUERIES:  # warm the per-version index
+def time_queries(client: Client, path: str, queries=QUERIES) -> list[float]:
+    for query in queries:  # warm the per-version index
         client.get(path, {"q": query})
     samples, slowest = [], {}
     for _ in range(ROUNDS):
-        for query in QUERIES:
+        for query in queries:
             start = time.perf_counter()
             response = client.get(path, {"q": query})
             elapsed = (time.perf_counter() - start) * 1000
@@ -118,6 +128,30 @@ def add_synthetic(terms: int, programs: int, questions: int) -> None:
                  reviewed=today)
         for i in range(questions)
     )  # fmt: skip
+    # Every synthetic record translated too, so the Spanish indexes are as large as the English.
+    Translation.objects.bulk_create(
+        [Translation(kind="program", slug=f"synthetic-program-{i}", language="es",
+                     fields={"title": f"Sintético {frase(rng, 3)} {i}", "summary": frase(rng, 15),
+                             "names": [frase(rng, 2)], "facts": []},
+                     body_html=f"<p>{frase(rng, 120)}</p>") for i in range(programs)]
+        + [Translation(kind="term", slug=f"synthetic-term-{i}", language="es",
+                       fields={"term": f"{frase(rng, 2).capitalize()} {i}",
+                               "aliases": [frase(rng, 2)]},
+                       body_html=f"<p>{frase(rng, 40)}</p>") for i in range(terms)]
+        + [Translation(kind="question", slug=f"synthetic-question-{i}", language="es",
+                       fields={"question": f"¿Qué es {frase(rng, 3)}?", "quotes": []},
+                       body_html=f"<p>{frase(rng, 60)}</p>") for i in range(questions)]
+    )  # fmt: skip
+
+
+PALABRAS = ["expulsión", "detención", "custodia", "fugitivo", "programa", "división", "oficina",
+            "centro", "unidad", "fianza", "caso", "local", "operaciones", "control", "nacional",
+            "delincuente", "apoyo", "equipo", "gestión", "lista", "traslado", "salud", "servicio",
+            "análisis", "sistema", "liberación", "supervisión", "vuelo"]  # fmt: skip
+
+
+def frase(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(PALABRAS) for _ in range(n))
 
 
 def main() -> None:
@@ -136,6 +170,11 @@ def main() -> None:
                 f"{Question.objects.count()} questions")  # fmt: skip
         rows.append(report(f"glossary, {label} ({size})", time_queries(client, "/glossary/")))
         rows.append(report(f"site search, {label} ({size})", time_queries(client, "/search/")))
+        for path, name in (("/es/glossary/", "Spanish glossary"),
+                           ("/es/search/", "Spanish site search"),
+                           ("/glossary/", "English glossary, Spanish queries")):  # fmt: skip
+            samples = time_queries(client, path, QUERIES_ES)
+            rows.append(report(f"{name}, {label} ({size})", samples))
         first = time.perf_counter()
         client.get("/search/", {"q": "bond", "fresh": label})
         rows.append(f"<!-- {label}: {(time.perf_counter() - first) * 1000:.0f} ms warm query -->")

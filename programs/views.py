@@ -248,7 +248,7 @@ def glossary_jsonld(terms) -> str:
             "@context": "https://schema.org",
             "@type": "DefinedTermSet",
             "@id": url,
-            "name": "Glossary of ICE Enforcement and Removal Operations terms",
+            "name": str(_("Glossary of ICE Enforcement and Removal Operations terms")),
             "hasDefinedTerm": [
                 # Each term's definition is in the JSON-LD of its own page; here, names and
                 # links keep the glossary page light.
