@@ -492,19 +492,24 @@ def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tup
     return [(index.items[doc], tier) for doc, tier in ranked]
 
 
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> str:
+    """Folding a long body costs more than the rest of a result: results recur, so keep it."""
+    return fold(text)
+
+
 def highlight(text: str, query: str, width: int = 180, language: str = "en") -> str:
     """A short extract around the first matching word, escaped, with matches in <mark>."""
-    prefixes = [w for w in ANALYZERS[language](query) if w]
-    folded = fold(text)
-    spans = []
-    for match in _WORD.finditer(folded):
-        if any(match.group().startswith(p) for p in prefixes):
-            spans.append(match.span())
+    prefixes = [re.escape(w) for w in ANALYZERS[language](query) if w]
+    folded = _folded(text)
+    # Words that start with a query word, found by one regular expression in the extract only:
+    # bodies are long and only a few words of them are shown.
+    matching = re.compile(rf"(?<![0-9a-z])(?:{'|'.join(prefixes)})[0-9a-z]*") if prefixes else None
     # Folding can change lengths (rare ligatures); fall back to an unmarked extract then.
-    if len(folded) != len(text):
-        spans = []
-    start = max(0, spans[0][0] - width // 3) if spans else 0
+    first = matching.search(folded) if matching and len(folded) == len(text) else None
+    start = max(0, first.start() - width // 3) if first else 0
     end = min(len(text), start + width)
+    spans = [m.span() for m in matching.finditer(folded, start, end)] if first else []
     pieces, cursor = [], start
     for s, e in spans:
         if s < start or e > end:

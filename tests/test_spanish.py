@@ -13,8 +13,9 @@ from django.test import Client
 from programs import search
 from programs.content import ContentErrors, read_content
 from programs.content_warnings import content_warnings
+from programs.i18n import _ReadingIn
 from programs.markdown import render
-from programs.models import GlossaryTerm, Program, Source
+from programs.models import READING_LANGUAGE, GlossaryTerm, Program, Source
 from programs.sync import sync_content
 from programs.translations import english_hash
 
@@ -272,3 +273,15 @@ def test_the_real_translations_are_current_and_complete():
 def test_a_second_load_changes_no_translation():
     result = sync_content(read_content(CONTENT_DIR))
     assert result.changed == 0
+
+
+def test_a_record_read_in_spanish_is_never_saved():
+    token = READING_LANGUAGE.set(_ReadingIn("es"))
+    try:
+        program = Program.objects.get(slug="rapid-repat")
+    finally:
+        READING_LANGUAGE.reset(token)
+    assert program.title.startswith("Expulsión Rápida") and program.text_language == "es"
+    with pytest.raises(RuntimeError, match="carries a translation"):
+        program.save()
+    assert Program.objects.get(slug="rapid-repat").title.startswith("Rapid Removal")
