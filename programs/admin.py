@@ -149,11 +149,7 @@ class QuestionAdmin(ContentAdmin):
 
 @admin.register(Page)
 class PageAdmin(ContentAdmin):
-    form = type(
-        "PageForm",
-        (BodyLinksForm,),
-        {"Meta": type("Meta", (), {"model": Page, "fields": "__all__"})},
-    )
+    form = BodyLinksForm
     list_display = ["title", "slug", "reviewed", "edited_in_admin"]
     search_fields = ["title", "body"]
 

@@ -90,9 +90,6 @@ class Source(ContentItem):
 
 
 class ProgramQuerySet(models.QuerySet):
-    def published(self) -> "ProgramQuerySet":
-        return self.all()
-
     def for_tree(self) -> "ProgramQuerySet":
         """Just the columns needed to draw the whole tree in one query."""
         return self.only("slug", "title", "acronym", "summary", "parent_id", "order", "depth")

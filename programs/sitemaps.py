@@ -14,7 +14,7 @@ class StaticPages(Sitemap):
 
 class Programs(Sitemap):
     def items(self):
-        return Program.objects.published().only("slug", "updated_at")
+        return Program.objects.only("slug", "updated_at")
 
     def lastmod(self, obj):
         return obj.updated_at
