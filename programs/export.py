@@ -126,9 +126,13 @@ def file_text_for(obj: ContentItem) -> str:
     if obj.KIND == "program" and obj.order == 0:
         meta.pop("order", None)
     front = yaml.dump(
-        meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
+        meta,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=10_000,
         default_flow_style=None,
-    )  # fmt: skip
+    )
     return f"---\n{front}---\n{obj.body}"
 
 

@@ -18,9 +18,9 @@ from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a",
-    "table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr",
-}  # fmt: skip
+    *("h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a"),
+    *("table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr"),
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "abbr": {"title"},

@@ -24,21 +24,59 @@ from .models import (
 )
 
 SOURCE_FIELDS = [
-    "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
-    "capture_file", "text", "body", "body_html", "reviewed", "content_hash",
-]  # fmt: skip
+    "source_id",
+    "title",
+    "short_name",
+    "kind",
+    "date_line",
+    "date",
+    "latest_year",
+    "capture_file",
+    "text",
+    "body",
+    "body_html",
+    "reviewed",
+    "content_hash",
+]
 PROGRAM_FIELDS = [
-    "title", "acronym", "other_names", "order", "summary", "body", "body_html", "toc",
-    "ancestors", "depth", "tree_order", "reviewed", "content_hash", "glossary_links",
-]  # fmt: skip
+    "title",
+    "acronym",
+    "other_names",
+    "order",
+    "summary",
+    "body",
+    "body_html",
+    "toc",
+    "ancestors",
+    "depth",
+    "tree_order",
+    "reviewed",
+    "content_hash",
+    "glossary_links",
+]
 GLOSSARY_FIELDS = [
-    "term", "acronyms", "also_known_as", "quote_text", "defined_in_sources", "autolink",
-    "body", "body_html", "reviewed", "content_hash",
-]  # fmt: skip
+    "term",
+    "acronyms",
+    "also_known_as",
+    "quote_text",
+    "defined_in_sources",
+    "autolink",
+    "body",
+    "body_html",
+    "reviewed",
+    "content_hash",
+]
 QUESTION_FIELDS = [
-    "question", "topic", "order", "source_quotes", "body", "body_html", "reviewed",
-    "content_hash", "glossary_links",
-]  # fmt: skip
+    "question",
+    "topic",
+    "order",
+    "source_quotes",
+    "body",
+    "body_html",
+    "reviewed",
+    "content_hash",
+    "glossary_links",
+]
 PAGE_FIELDS = ["title", "summary", "body", "body_html", "toc", "reviewed", "content_hash"]
 
 
