@@ -139,7 +139,7 @@ WHITENOISE_MAX_AGE = 300
 # --- Caching -------------------------------------------------------------------------------
 # Public pages are kept in each server process per content version (programs.middleware); a
 # CDN may keep them PAGE_MAX_AGE seconds. A load reaches every server within
-# CONTENT_VERSION_TTL seconds.
+# CONTENT_VERSION_TTL seconds. Development (DEBUG) never caches a page.
 PAGE_CACHE = True
 PAGE_CACHE_ENTRIES = 5000
 PAGE_MAX_AGE = 300

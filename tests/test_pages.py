@@ -7,22 +7,9 @@ from django.urls import reverse
 
 from programs.models import GlossaryTerm, Program, Source
 
-from .conftest import program_slugs
+from .conftest import PAGE_TYPES, program_slugs
 
 pytestmark = pytest.mark.django_db
-
-PAGE_TYPES = {
-    "home": "/",
-    "program list": "/programs/",
-    "program": "/programs/national-fugitive-operations-program/",
-    "glossary": "/glossary/",
-    "glossary term": "/glossary/fugitive-alien/",
-    "faq": "/faq/",
-    "sources": "/sources/",
-    "source": "/sources/ero-page/",
-    "resources": "/resources/",
-    "about": "/about/",
-}
 
 
 @pytest.mark.parametrize("path", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
@@ -196,6 +183,20 @@ def test_server_error_page_renders_without_a_request():
     assert b"This is not an official government website" in response.content
 
 
+def test_server_error_page_renders_when_static_files_were_never_collected(settings, tmp_path):
+    from programs.views import server_error
+
+    settings.STATIC_ROOT = tmp_path  # empty: no manifest of hashed names
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    response = server_error(None)
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert b'<link rel="stylesheet" href="/static/css/site.css">' in response.content
+
+
 def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
@@ -216,16 +217,6 @@ def test_public_urls_are_pinned():
     assert reverse("about") == "/about/"
 
 
-def test_print_style_hides_navigation_and_shows_link_addresses():
-    from pathlib import Path
-
-    from django.conf import settings
-
-    css = (Path(settings.BASE_DIR) / "static/scss/_print.scss").read_text()
-    assert "@media print" in css and 'content: " (" attr(href) ")"' in css
-    assert ".site-nav" in css
-
-
 def test_every_figure_in_the_inventory_is_a_key_fact():
     """Counts, amounts and percentages from ../shared/reference/inventory.yaml, each on a page
     (a figure may carry its qualifier: "approached $324 million")."""
@@ -237,8 +228,10 @@ def test_every_figure_in_the_inventory_is_a_key_fact():
     path = settings.BASE_DIR.parent / "shared/reference/inventory.yaml"
     if not path.exists():
         pytest.skip("the shared inventory is not beside this checkout")
-    not_figures = {"phone number", "address", "fiscal year", "year", "form number", "date",
-                   "statutory section number", "fiscal quarter", "file size", "location"}  # fmt: skip
+    not_figures = {
+        *("phone number", "address", "fiscal year", "year", "form number", "date"),
+        *("statutory section number", "fiscal quarter", "file size", "location"),
+    }
     facts = list(Fact.objects.values_list("figure", flat=True))
     missing = [
         f["figure"]
