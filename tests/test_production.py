@@ -15,7 +15,7 @@ from django.test import Client
 
 from programs.models import GlossaryTerm, Program, Question
 
-from .test_pages import PAGE_TYPES
+from .conftest import PAGE_TYPES, replace_in
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,17 @@ def test_check_deploy_passes_with_production_settings():
     # As a deployment would run: no debug, and not the browser tests' async-unsafe switch.
     skip = {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
-    env |= {"DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
-            "DJANGO_ALLOWED_HOSTS": "ero.example.org"}  # fmt: skip
+    env |= {
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
+        "DJANGO_ALLOWED_HOSTS": "ero.example.org",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -58,8 +63,11 @@ def observatory_score(response) -> tuple[int, list[str]]:
         if d.get("frame-ancestors") == ["'none'"]:
             score, notes = score + 5, [*notes, "x-frame-options-implemented-via-csp"]
     if response.headers.get("Referrer-Policy") in {
-        "no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin",
-    }:  # fmt: skip
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }:
         score, notes = score + 5, [*notes, "referrer-policy-private"]
     hsts = re.search(r"max-age=(\d+)", response.headers.get("Strict-Transport-Security", ""))
     if not hsts or int(hsts.group(1)) < 15_768_000:
@@ -136,10 +144,9 @@ def test_admin_cookies_are_secure_httponly_and_samesite(production, django_user_
     assert csrf["secure"] and csrf["samesite"] == "Lax"
     response = production.post(
         "/admin/login/?next=/admin/",
-        {"username": "e", "password": "pw-for-tests-only",
-         "csrfmiddlewaretoken": csrf.value},
+        {"username": "e", "password": "pw-for-tests-only", "csrfmiddlewaretoken": csrf.value},
         secure=True,
-    )  # fmt: skip
+    )
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
 
@@ -216,7 +223,7 @@ def test_public_pages_send_validators_and_cdn_friendly_cache_control(page_cache)
 def test_a_load_changes_the_page_and_its_validator(page_cache, content_copy):
     first = page_cache.get("/programs/rapid-repat/")
     path = content_copy / "programs" / "rapid-repat.md"
-    path.write_text(path.read_text().replace("summary: ", "summary: Reloaded. ", 1))
+    replace_in(path, "summary: ", "summary: Reloaded. ")
     call_command("load_content", content_dir=str(content_copy))
     second = page_cache.get("/programs/rapid-repat/")
     assert "Reloaded." in second.content.decode() and "Reloaded." not in first.content.decode()

@@ -2,10 +2,8 @@
 
 from programs.models import GlossaryTerm, Program, Question, Source
 
-from ..conftest import program_slugs
+from ..conftest import SITE_PAGES, program_slugs
 from .conftest import axe_violations, visit
-
-SITE_PAGES = ["/", "/programs/", "/glossary/", "/faq/", "/sources/", "/resources/", "/about/"]
 
 
 def problems_on(page, axe_source, paths, widths=(375,)) -> list[str]:
