@@ -187,7 +187,7 @@ CONTENT_ERRORS_FILE = Path(
 
 # --- django-markdownx ------------------------------------------------------------------------
 # The admin preview runs the very function that renders public pages.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "programs.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "programs.editing.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 

@@ -262,7 +262,7 @@ def _glossary_index(version: int) -> GlossaryIndex:
 # --- Site search -----------------------------------------------------------------------------
 @dataclass
 class Item:
-    kind: str  # "program", "term" or "question"
+    kind: str  # Program.KIND, GlossaryTerm.KIND or Question.KIND
     slug: str
     title: str
     url: str
@@ -308,16 +308,21 @@ def _site_index(version: int) -> SiteIndex:
         aliases[len(items)] = [p.acronym, *(n["name"] for n in p.other_names)]
         items.append(
             Item(
-                "program", p.slug, str(p), p.get_absolute_url(), p.summary, strip_tags(p.body_html)
+                Program.KIND,
+                p.slug,
+                str(p),
+                p.get_absolute_url(),
+                p.summary,
+                strip_tags(p.body_html),
             )
         )
     for t in GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html"):
         aliases[len(items)] = [*t.acronyms, *t.also_known_as]
         definition = strip_tags(t.body_html)
-        items.append(Item("term", t.slug, t.term, t.get_absolute_url(), definition, ""))
+        items.append(Item(GlossaryTerm.KIND, t.slug, t.term, t.get_absolute_url(), definition, ""))
     for q in Question.objects.only("slug", "question", "body_html"):
         answer = strip_tags(q.body_html)
-        items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
+        items.append(Item(Question.KIND, q.slug, q.question, q.get_absolute_url(), "", answer))
     return _frozen(build_site_index(items, aliases))
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from programs.content import FAQ_TOPICS
+from programs.kinds import FAQ_TOPICS
 from programs.markdown import GlossaryLinker, render
 from programs.models import GlossaryTerm, Program, Question
 
