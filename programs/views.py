@@ -1,28 +1,27 @@
 """Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
 
-import difflib
-import itertools
-import json
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from . import history, jsonld, search
 from . import open_data as open_data_module
-from . import search
-from .content import FAQ_TOPICS
-from .context_processors import site
-from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+from .context_processors import MAIN_NAV, site
+from .kinds import BY_NAME, FAQ_TOPICS
+from .models import Fact, GlossaryTerm, Page, Program, Question, Source
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
+
+
+def crumb(url_name: str, *args, label=None) -> tuple[str, str]:
+    """A breadcrumb: the route's address, and its label in the main navigation by default."""
+    return reverse(url_name, args=args), label or MAIN_NAV[url_name]
 
 
 def _page_or_none(slug: str) -> Page | None:
@@ -46,6 +45,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "other_roots": roots,
         "program_count": Program.objects.count(),
+        "source_count": Source.objects.count(),
+        "tree_source": Source.newest(),
     }
     return render(request, "home.html", context)
 
@@ -57,7 +58,12 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programs/program_list.html",
-        {"roots": roots, "outline": list(walk(roots)), "program_count": len(programs)},
+        {
+            "roots": roots,
+            "outline": list(walk(roots)),
+            "program_count": len(programs),
+            "tree_source": Source.newest(),
+        },
     )
 
 
@@ -89,6 +95,13 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": program.questions.only("slug", "question"),
         "also_called": [n for n in other_names if n["kind"] == "also"],
         "formerly": [n for n in other_names if n["kind"] == "formerly"],
+        "crumbs": [
+            crumb("program_list"),
+            *(
+                crumb("program_detail", s, label=acronym or title)
+                for s, title, acronym in program.ancestors
+            ),
+        ],
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -97,22 +110,12 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def program_history(request: HttpRequest, slug: str) -> HttpResponse:
     fields = ("slug", "title", "acronym", "file_text", "updated_at")
     program = get_object_or_404(Program.objects.only(*fields), slug=slug)
-    revisions = Revision.objects.filter(kind=Program.KIND, slug=slug)
-    versions = [{"label": "current", "date": program.updated_at, "text": program.file_text}]
-    versions += [
-        {"label": "earlier", "date": r.saved_at, "by": r.replaced_by, "text": r.file_text}
-        for r in revisions
-    ]
-    for newer, older in itertools.pairwise(versions):
-        newer["diff"] = diff_lines(older["text"], newer["text"])
-    return render(request, "programs/history.html", {"program": program, "versions": versions})
-
-
-def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
-    """A unified diff as (kind, line) pairs: "add", "remove", "same" or "gap"."""
-    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=2, lineterm="")
-    kinds = {"+": "add", "-": "remove", " ": "same", "@": "gap"}
-    return [(kinds[line[0]], line[1:]) for line in list(lines)[2:] if line]
+    context = {
+        "program": program,
+        "versions": history.versions(program),
+        "crumbs": [crumb("program_list"), crumb("program_detail", slug, label=program.title)],
+    }
+    return render(request, "programs/history.html", context)
 
 
 @require_safe
@@ -129,30 +132,12 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "programs/source_detail.html",
         {
             "source": source,
-            "paragraphs": source_paragraphs(source),
+            "paragraphs": source.shown_paragraphs(),
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
+            "crumbs": [crumb("source_list")],
         },
     )
-
-
-def source_paragraphs(source: Source) -> list[str]:
-    """The captured text as paragraphs, without the home page's list of Most Wanted names."""
-    shown, in_list, noted = [], False, False
-    for line in source.text.split("\n"):
-        if line.startswith("## "):
-            in_list, noted = line.strip() == "## Most Wanted", False
-        elif in_list and line.startswith("- "):
-            if not noted:
-                shown.append(OMITTED_NOTE)
-                noted = True
-            continue
-        shown.append(line)
-    blocks = "\n".join(shown).split("\n\n")
-    return [b.strip("\n") for b in blocks if b.strip()]
-
-
-OMITTED_NOTE = "[A list of ten names is omitted here: this site does not reproduce them.]"
 
 
 def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -218,32 +203,9 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "letters": {t.initial for t in terms},
         "alphabet": ALPHABET,
-        "glossary_jsonld": glossary_jsonld(request, terms),
+        "glossary_jsonld": jsonld.glossary(terms, request.build_absolute_uri),
     }
     return render(request, "glossary/glossary.html", context)
-
-
-def glossary_jsonld(request: HttpRequest, terms) -> str:
-    url = request.build_absolute_uri(reverse("glossary"))
-    return jsonld(
-        {
-            "@context": "https://schema.org",
-            "@type": "DefinedTermSet",
-            "@id": url,
-            "name": "Glossary of ICE Enforcement and Removal Operations terms",
-            "hasDefinedTerm": [
-                # Each term's definition is in the JSON-LD of its own page; here, names and
-                # links keep the glossary page light.
-                {
-                    "@type": "DefinedTerm",
-                    "name": t.term,
-                    **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
-                    "url": request.build_absolute_uri(t.get_absolute_url()),
-                }
-                for t in terms
-            ],
-        }
-    )
 
 
 @require_safe
@@ -257,7 +219,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
         context["results"] = [
             {
                 "item": item,
-                "label": KIND_LABELS[item.kind],
+                "label": BY_NAME[item.kind].label,
                 "snippet": mark_safe(search.highlight(item.summary or item.body, query)),  # noqa: S308 (escaped by highlight)
             }
             for item, _tier in page.object_list
@@ -268,7 +230,6 @@ def site_search(request: HttpRequest) -> HttpResponse:
 
 
 RESULTS_PER_PAGE = 20
-KIND_LABELS = {"program": _("Program"), "term": _("Glossary term"), "question": _("Question")}
 
 
 MAX_GLOSSARY_RESULTS = 100  # keeps a results page small even for a one-letter query
@@ -280,21 +241,12 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
     context = {
         "term": term,
-        "term_jsonld": jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "DefinedTerm",
-                "name": term.term,
-                **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
-                "description": strip_tags(term.body_html).strip(),
-                "url": request.build_absolute_uri(term.get_absolute_url()),
-                "inDefinedTermSet": request.build_absolute_uri(reverse("glossary")),
-            }
-        ),
+        "term_jsonld": jsonld.term(term, request.build_absolute_uri),
         "related": term.related.only("slug", "title", "acronym", "summary"),
         "see_also": term.see_also.only("slug", "term"),
         "questions": term.questions.only("slug", "question"),
         "cited": term.sources.defer("text", "body", "body_html"),
+        "crumbs": [crumb("glossary")],
     }
     return render(request, "glossary/term.html", context)
 
@@ -309,30 +261,5 @@ def faq(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "faq/faq.html",
-        {"topics": topics, "faq_jsonld": faq_jsonld(q for _, _, items in topics for q in items)},
+        {"topics": topics, "faq_jsonld": jsonld.faq(q for _, _, items in topics for q in items)},
     )
-
-
-def faq_jsonld(questions) -> str:
-    """schema.org FAQPage data for exactly the questions shown, safe inside a <script> tag."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": q.question,
-                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q.body_html).strip()},
-            }
-            for q in questions
-        ],
-    }
-    return jsonld(data)
-
-
-def jsonld(data: dict) -> str:
-    # The same escaping as Django's json_script: no "<", ">" or "&" can end the script early.
-    return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-
-
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

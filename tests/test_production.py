@@ -153,13 +153,10 @@ def test_admin_cookies_are_secure_httponly_and_samesite(production, django_user_
 
 # --- Static files through the production storage ---------------------------------------------
 @pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    root = tmp_path_factory.mktemp("staticfiles")
-    from django.test import override_settings
-
-    with override_settings(STATIC_ROOT=root):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root
+def collected(static_export):
+    """The public pages' static files as `collectstatic` writes them with the production
+    storage (hashed, compressed, with its manifest): build_site's run of it."""
+    return static_export / "static"
 
 
 @pytest.fixture

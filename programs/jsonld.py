@@ -1,0 +1,72 @@
+"""schema.org data for the glossary, a term and the FAQ, as JSON safe inside a <script> tag."""
+
+import json
+
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+# The same escaping as Django's json_script: no "<", ">" or "&" can end the script early.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def as_script(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+
+
+def _term_code(term) -> dict:
+    return {"termCode": ", ".join(term.acronyms)} if term.acronyms else {}
+
+
+def glossary(terms, absolute) -> str:
+    """The glossary as a DefinedTermSet. `absolute` makes a path a full address."""
+    return as_script(
+        {
+            "@context": "https://schema.org",
+            "@type": "DefinedTermSet",
+            "@id": absolute(reverse("glossary")),
+            "name": "Glossary of ICE Enforcement and Removal Operations terms",
+            # Each term's definition is in the JSON-LD of its own page; here, names and links
+            # keep the glossary page light.
+            "hasDefinedTerm": [
+                {
+                    "@type": "DefinedTerm",
+                    "name": t.term,
+                    **_term_code(t),
+                    "url": absolute(t.get_absolute_url()),
+                }
+                for t in terms
+            ],
+        }
+    )
+
+
+def term(term, absolute) -> str:
+    return as_script(
+        {
+            "@context": "https://schema.org",
+            "@type": "DefinedTerm",
+            "name": term.term,
+            **_term_code(term),
+            "description": strip_tags(term.body_html).strip(),
+            "url": absolute(term.get_absolute_url()),
+            "inDefinedTermSet": absolute(reverse("glossary")),
+        }
+    )
+
+
+def faq(questions) -> str:
+    """An FAQPage of exactly the questions shown."""
+    return as_script(
+        {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": [
+                {
+                    "@type": "Question",
+                    "name": q.question,
+                    "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q.body_html).strip()},
+                }
+                for q in questions
+            ],
+        }
+    )
