@@ -38,10 +38,12 @@ serve: database
 
 test: lint pytest
 
-# Checks that read the code and do not depend on the database engine.
+# Checks that read the code and do not depend on the database engine; lint-imports holds the
+# layers of docs/modules.md (pyproject.toml, [tool.importlinter]).
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 
