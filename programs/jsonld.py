@@ -3,7 +3,9 @@
 import json
 
 from django.urls import reverse
-from django.utils.html import strip_tags
+
+from .markdown import plain_text
+from .site_address import absolute_url
 
 # The same escaping as Django's json_script: no "<", ">" or "&" can end the script early.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -17,13 +19,13 @@ def _term_code(term) -> dict:
     return {"termCode": ", ".join(term.acronyms)} if term.acronyms else {}
 
 
-def glossary(terms, absolute) -> str:
-    """The glossary as a DefinedTermSet. `absolute` makes a path a full address."""
+def glossary(terms) -> str:
+    """The glossary as a DefinedTermSet."""
     return as_script(
         {
             "@context": "https://schema.org",
             "@type": "DefinedTermSet",
-            "@id": absolute(reverse("glossary")),
+            "@id": absolute_url(reverse("glossary")),
             "name": "Glossary of ICE Enforcement and Removal Operations terms",
             # Each term's definition is in the JSON-LD of its own page; here, names and links
             # keep the glossary page light.
@@ -32,7 +34,7 @@ def glossary(terms, absolute) -> str:
                     "@type": "DefinedTerm",
                     "name": t.term,
                     **_term_code(t),
-                    "url": absolute(t.get_absolute_url()),
+                    "url": absolute_url(t.get_absolute_url()),
                 }
                 for t in terms
             ],
@@ -40,16 +42,16 @@ def glossary(terms, absolute) -> str:
     )
 
 
-def term(term, absolute) -> str:
+def term(term) -> str:
     return as_script(
         {
             "@context": "https://schema.org",
             "@type": "DefinedTerm",
             "name": term.term,
             **_term_code(term),
-            "description": strip_tags(term.body_html).strip(),
-            "url": absolute(term.get_absolute_url()),
-            "inDefinedTermSet": absolute(reverse("glossary")),
+            "description": plain_text(term.body_html),
+            "url": absolute_url(term.get_absolute_url()),
+            "inDefinedTermSet": absolute_url(reverse("glossary")),
         }
     )
 
@@ -64,7 +66,7 @@ def faq(questions) -> str:
                 {
                     "@type": "Question",
                     "name": q.question,
-                    "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q.body_html).strip()},
+                    "acceptedAnswer": {"@type": "Answer", "text": plain_text(q.body_html)},
                 }
                 for q in questions
             ],

@@ -4,6 +4,7 @@ Python-Markdown renders; nh3 (the Ammonia sanitizer) then keeps only an allowlis
 editor types, raw HTML included, can put script on a page.
 """
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
@@ -222,3 +224,9 @@ def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
         if t["level"] == 2
     ]
     return Rendered(html=safe, toc=toc, links=links)
+
+
+def plain_text(rendered_html: str) -> str:
+    """The text of rendered HTML as a reader sees it: no tags and no entities, so a template
+    or JSON that escapes it again shows "&", not "&amp;"."""
+    return html.unescape(strip_tags(rendered_html)).strip()

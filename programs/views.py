@@ -6,14 +6,17 @@ from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.views.decorators.http import require_safe
 
 from . import history, jsonld, search
 from . import open_data as open_data_module
 from .context_processors import MAIN_NAV, site
 from .kinds import BY_NAME, FAQ_TOPICS
+from .markdown import plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Source
+from .page_cache import reads_query
+from .site_address import absolute_url
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
@@ -168,7 +171,7 @@ def open_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    sitemap_url = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -182,6 +185,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render(site(None)), status=500)
 
 
+@reads_query("q", "fragment")
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
@@ -203,11 +207,12 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "letters": {t.initial for t in terms},
         "alphabet": ALPHABET,
-        "glossary_jsonld": jsonld.glossary(terms, request.build_absolute_uri),
+        "glossary_jsonld": jsonld.glossary(terms),
     }
     return render(request, "glossary/glossary.html", context)
 
 
+@reads_query("q", "page")
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
@@ -241,7 +246,8 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
     context = {
         "term": term,
-        "term_jsonld": jsonld.term(term, request.build_absolute_uri),
+        "description": Truncator(plain_text(term.body_html)).words(30),
+        "term_jsonld": jsonld.term(term),
         "related": term.related.only("slug", "title", "acronym", "summary"),
         "see_also": term.see_also.only("slug", "term"),
         "questions": term.questions.only("slug", "question"),

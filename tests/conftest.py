@@ -19,6 +19,7 @@ from programs.content import read_content
 from programs.sync import sync_content
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "content"
+SITE_URL = "https://ero.example.org"
 
 # One page of each type, by name: suites that check every page type use this list.
 PAGE_TYPES = {
@@ -50,6 +51,9 @@ def _plain_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Not the test client's host, so that every absolute URL a test checks shows it comes from
+    # the setting and not from the request.
+    settings.SITE_URL = SITE_URL
     # Each test's database changes are rolled back, and with them the content version, so no
     # page or search index may outlive a test. Caching has its own tests.
     settings.PAGE_CACHE = False
@@ -140,7 +144,7 @@ def static_export(tmp_path_factory, django_db_setup, django_db_blocker) -> Path:
         # A browser test before this one may have emptied the database (live-server tests
         # are not rolled back); loading is a no-op when the content is already there.
         sync_content(read_content(CONTENT_DIR))
-        call_command("build_site", output=str(folder), base_url="http://testserver")
+        call_command("build_site", output=str(folder), base_url=SITE_URL)
     return folder
 
 

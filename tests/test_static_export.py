@@ -13,6 +13,8 @@ from django.core.management.base import CommandError
 from programs import static_site
 from programs.models import GlossaryTerm, Program
 
+from .conftest import SITE_URL
+
 pytestmark = pytest.mark.django_db
 
 
@@ -91,7 +93,7 @@ def test_failed_build_leaves_the_previous_export(tmp_path, monkeypatch):
     monkeypatch.setattr(static_site, "public_paths", lambda: ["/"])
     monkeypatch.setattr(static_site, "_index_for_search", fail)
     with pytest.raises(CommandError, match="previous export, if any, is unchanged"):
-        call_command("build_site", output=str(previous), base_url="http://testserver")
+        call_command("build_site", output=str(previous), base_url=SITE_URL)
     assert [p.name for p in previous.iterdir()] == ["index.html"]
     assert (previous / "index.html").read_text() == "the previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no scratch folder left behind
