@@ -50,6 +50,14 @@ class ProgramForm(BodyLinksForm):
         problem = slug and editing.parent_problem(slug, data.get("parent"))
         if problem:
             self.add_error("parent", problem)
+        problems = editing.unit_naming_problems(
+            data.get("title", ""),
+            data.get("acronym", ""),
+            data.get("other_names"),
+            data.get("sources") or [],
+        )
+        if problems:
+            self.add_error("sources", problems)
         return data
 
 

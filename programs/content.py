@@ -212,8 +212,22 @@ def read_programs(
             "toc": rendered.toc,
             "_links": rendered.links,
         }
+        check_sources_name_unit(doc, records[doc.slug], by_id, errors)
     _check_tree(records, errors)
     return records
+
+
+def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Collector) -> None:
+    """The loader's side of rules.unit_naming_problem, for each source a program cites."""
+    names = [rec["title"], rec["acronym"], *(n["name"] for n in rec["other_names"])]
+    for i, sid in enumerate(str(s) for s in doc.meta.get("sources", [])):
+        if sid in by_id:
+            source = by_id[sid]
+            problem = rules.unit_naming_problem(
+                names, rec["title"], sid, source["short_name"], source["text"]
+            )
+            if problem:
+                errors.add(doc, ("sources", i), f"sources[{i}]", problem)
 
 
 def _check_tree(records: dict[str, dict], errors: Collector) -> None:

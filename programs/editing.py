@@ -60,6 +60,19 @@ def parent_problem(slug: str, parent: Program | None) -> str | None:
     return None
 
 
+def unit_naming_problems(title: str, acronym: str, other_names, sources) -> list[str]:
+    """rules.unit_naming_problem for each source the program's form cites."""
+    names = [title, acronym, *(n.get("name", "") for n in other_names or [] if isinstance(n, dict))]
+    problems = []
+    for source in sources:
+        problem = rules.unit_naming_problem(
+            names, title, source.source_id, source.short_name, source.text
+        )
+        if problem:
+            problems.append(problem)
+    return problems
+
+
 def quote_problems(source: Source | None, quote: str, figure=None) -> dict[str, str]:
     """rules.quote_problem and rules.figure_problem, by the name of the field at fault."""
     problems = {}

@@ -182,11 +182,12 @@ BY_LINK = {kind.link: kind for kind in KINDS if kind.link}
 PAGE_SLUGS = ("home", "about", "resources")
 # FAQ topics, in the order the FAQ page shows them.
 FAQ_TOPICS = (
-    "About ERO",
-    "Arrests and fugitive operations",
-    "Criminal Alien Program and 287(g)",
+    "Finding someone and getting help",
     "Detention and health care",
-    "Alternatives to detention and release",
-    "Removal",
-    "Contacting ICE and getting help",
+    "Release and alternatives to detention",
+    "Removal and court hearings",
+    "Arrests and fugitive operations",
+    "Jails, prisons and 287(g)",
+    "Other ways to contact ICE",
+    "About ERO",
 )

@@ -7,6 +7,7 @@ find several). Where the message goes (a file's `path:line: field:`, or a form f
 caller's business.
 """
 
+import re
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 
@@ -76,6 +77,38 @@ def topic_problem(topic: str) -> str | None:
     if topic not in FAQ_TOPICS:
         return f"unknown topic{suggest(topic, FAQ_TOPICS)}"
     return None
+
+
+def unit_naming_problem(
+    names: list[str], title: str, sid: str, short_name: str, source_text: str
+) -> str | None:
+    """A page cites a source only if the source names the unit: its title, acronym or one of
+    its other names (`names`) as whole words, ignoring case and white space ("ERO" inside
+    "interoperability" is no mention). A source that does not mention the unit is a sentence in
+    the text ("the ERO page does not mention it"), not a citation. A page about a source itself
+    (its title names the source, like the group of programs on the older partners page) may
+    cite that source."""
+    folded = _folded(source_text)
+    if any(_whole_words(n).search(folded) for n in names if n):
+        return None
+    if (
+        normalize_space(short_name).casefold().removeprefix("the ")
+        in normalize_space(title).casefold()
+    ):
+        return None
+    return (
+        f'source "{sid}" does not name this unit (its title, acronym or other names); '
+        "cite only sources that name it, and say in the text if a page does not"
+    )
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    return normalize_space(text).casefold()
+
+
+def _whole_words(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(normalize_space(name).casefold())}(?!\w)")
 
 
 def ancestors(slug: str, parent_of: Mapping[str, str | None]) -> list[str]:

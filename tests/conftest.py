@@ -2,6 +2,7 @@
 visits, a staff client, a helper that edits a content file, and the static export with a server
 for it (built once per session: it renders every page)."""
 
+import re
 import shutil
 import socket
 import subprocess
@@ -98,6 +99,15 @@ def replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"test setup: {old!r} not in {path.name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def replace_field(path: Path, name: str, value: str) -> None:
+    """Edit a content file: the front-matter line `name: ...` becomes `name: value`. Fails the
+    test when the file has no such line."""
+    text = path.read_text(encoding="utf-8")
+    edited, count = re.subn(rf"(?m)^{re.escape(name)}: .*$", f"{name}: {value}", text, count=1)
+    assert count == 1, f"test setup: no '{name}:' line in {path.name}"
+    path.write_text(edited, encoding="utf-8")
 
 
 # --- The static export ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from programs.admin import FactForm
 from programs.content import ContentErrors, read_content
 from programs.models import ContentVersion, Fact, GlossaryTerm, Program, Revision, Source
 
-from .conftest import CONTENT_DIR, replace_in
+from .conftest import CONTENT_DIR, replace_field, replace_in
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,18 @@ def test_admin_refuses_what_the_loader_refuses_in_the_loader_s_words(staff_clien
     assert link in admin_errors(response)
     program.refresh_from_db()
     assert not program.edited_in_admin
+
+
+def test_admin_refuses_a_source_that_does_not_name_the_unit(staff_client, content_copy):
+    path = content_copy / "programs" / "rapid-repat.md"
+    replace_field(path, "sources", '["004", "002"]')
+    (message,) = loader_messages(content_copy, path.name)
+    assert message.startswith('source "002" does not name this unit')
+    program = Program.objects.get(slug="rapid-repat")
+    ero_page = Source.objects.get(source_id="002")
+    sources = [s.pk for s in program.sources.all()] + [ero_page.pk]
+    response = staff_client.post(change_url(program), admin_post_data(program, sources=sources))
+    assert message in admin_errors(response)
 
 
 def test_admin_refuses_a_repeated_acronym_in_the_loader_s_words(staff_client, content_copy):
@@ -277,7 +289,7 @@ def test_load_change_keeps_history_with_a_diff(client, content_copy):
 # --- check_content -------------------------------------------------------------------------
 def test_check_content_reports_errors_like_load_and_writes_nothing(content_copy, capsys):
     path = content_copy / "programs" / "rapid-repat.md"
-    replace_in(path, "reviewed: 2026-11-22", "reviewed: someday")
+    replace_field(path, "reviewed", "someday")
     before = Program.objects.get(slug="rapid-repat").content_hash
     with pytest.raises(CommandError):
         call_command("check_content", content_dir=str(content_copy))
@@ -289,7 +301,7 @@ def test_check_content_reports_errors_like_load_and_writes_nothing(content_copy,
 
 def test_check_content_warns_about_numbers_unused_terms_and_old_reviews(content_copy, capsys):
     path = content_copy / "programs" / "rapid-repat.md"
-    replace_in(path, "reviewed: 2026-11-22", "reviewed: 2024-01-02")
+    replace_field(path, "reviewed", "2024-01-02")
     replace_in(path, "\n---\n", "\n---\nIt handled 98,765 cases.\n\n")
     call_command("check_content", content_dir=str(content_copy))
     out = capsys.readouterr().out
@@ -337,7 +349,7 @@ def test_saving_a_file_reloads_within_two_seconds(content_copy, tmp_path):
         replace_in(path, "summary: ", "summary: Live. ")
         assert wait_until(lambda: summary_in(database, "rapid-repat").startswith("Live. "), 2.0)
         # A bad edit: the errors are written for pages to show; the last good content stays.
-        replace_in(path, "reviewed: 2026-11-22", "reviewed: x")
+        replace_field(path, "reviewed", "x")
         assert wait_until(errors.exists, 2.0)
         assert "reviewed: 'x' is not a date" in errors.read_text()
         assert summary_in(database, "rapid-repat").startswith("Live. ")
