@@ -149,17 +149,10 @@ def test_check_content_reports_copied_sentences_with_their_line(content_copy, ca
 
 
 def test_a_name_counts_only_as_whole_words():
-    from pathlib import Path
+    from programs.rules import unit_naming_problem
 
-    from programs.content import check_sources_name_unit
-    from programs.content_files import Collector, Document
-
-    source = {"short_name": "the test page", "_folded": "ident/iafis interoperability is used."}
-    doc = Document(Path("x.md"), "programs/x.md", {"sources": ["009"]}, {}, "", 8, "")
-    record = {"title": "Enforcement and Removal Operations", "acronym": "ERO", "other_names": []}
-    errors = Collector()
-    check_sources_name_unit(doc, record, {"009": source}, errors)
-    assert [e.field for e in errors.errors] == ["sources[0]"]
-    errors = Collector()
-    check_sources_name_unit(doc, record, {"009": source | {"_folded": "ero's work."}}, errors)
-    assert errors.errors == []
+    names = ["Enforcement and Removal Operations", "ERO"]
+    text = "IDENT/IAFIS interoperability is used."
+    problem = unit_naming_problem(names, names[0], "009", "the test page", text)
+    assert problem.startswith('source "009" does not name this unit')
+    assert unit_naming_problem(names, names[0], "009", "the test page", "ERO's work.") is None
