@@ -230,3 +230,10 @@ def plain_text(rendered_html: str) -> str:
     """The text of rendered HTML as a reader sees it: no tags and no entities, so a template
     or JSON that escapes it again shows "&", not "&amp;"."""
     return html.unescape(strip_tags(rendered_html)).strip()
+
+
+def first_paragraph(rendered_html: str) -> str:
+    """The first paragraph of rendered HTML (answer-first writing puts the answer there), or
+    the whole of it when it does not open with a paragraph."""
+    head, end, _rest = rendered_html.partition("</p>")
+    return head + end if head.lstrip().startswith("<p>") and end else rendered_html

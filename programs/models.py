@@ -236,12 +236,6 @@ class GlossaryTerm(ContentItem):
         return self.term
 
     @property
-    def opening_html(self) -> str:
-        """The entry's first paragraph: the A-Z list shows this, the term's page the rest."""
-        head, end, _rest = self.body_html.partition("</p>")
-        return head + end if head.lstrip().startswith("<p>") and end else self.body_html
-
-    @property
     def initial(self) -> str:
         first = self.term[:1].upper()
         return first if first.isalpha() else "#"

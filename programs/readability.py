@@ -10,9 +10,8 @@ import statistics
 from dataclasses import dataclass
 
 import textstat
-from django.utils.html import strip_tags
 
-FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+from .markdown import first_paragraph, plain_text
 
 # Targets from the style guide: a reader meets these first.
 MEDIAN_GRADE = 8
@@ -21,14 +20,9 @@ SUMMARY_MAX_WORDS = 25
 FAQ_OPENING_MEDIAN_WORDS = 45
 
 
-def plain_text(html: str) -> str:
-    return re.sub(r"\s+", " ", strip_tags(html)).strip()
-
-
 def opening(html: str) -> str:
-    """The first paragraph of a rendered body, as plain text."""
-    match = FIRST_PARAGRAPH.search(html)
-    return plain_text(match.group(1)) if match else ""
+    """The first paragraph of a rendered body, as plain text on one line."""
+    return " ".join(plain_text(first_paragraph(html)).split()) if html else ""
 
 
 def grade(text: str) -> float:

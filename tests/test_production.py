@@ -207,8 +207,12 @@ def test_first_visit_weighs_at_most_100_kb_and_html_25_kb(production_static, pat
 
 def test_static_files_honour_accept_encoding_q_values(production_static):
     css = assets_of(production_static.get("/").content.decode())[-1]
-    for header, expected in [("gzip, deflate, br", "br"), ("br;q=0, gzip", "gzip"),
-                             ("br;q=0.5, gzip;q=0.9", "gzip"), ("br;q=0", None)]:  # fmt: skip
+    for header, expected in [
+        ("gzip, deflate, br", "br"),
+        ("br;q=0, gzip", "gzip"),
+        ("br;q=0.5, gzip;q=0.9", "gzip"),
+        ("br;q=0", None),
+    ]:
         served = production_static.get(css, headers={"Accept-Encoding": header})
         assert served.status_code == 200
         assert served.get("Content-Encoding") == expected, header
@@ -361,10 +365,22 @@ def scheme_seen_by_gunicorn(forwarded_proto: str) -> str:
         listener.listen()
         fd = listener.fileno()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"fd://{fd}",
-             "--workers", "1", "tests.wsgi_echo:app"],
-            cwd=settings.BASE_DIR, pass_fds=[fd], stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"fd://{fd}",
+                "--workers",
+                "1",
+                "tests.wsgi_echo:app",
+            ],
+            cwd=settings.BASE_DIR,
+            pass_fds=[fd],
+            stderr=subprocess.DEVNULL,
+        )
         try:
             conn = http.client.HTTPConnection(*listener.getsockname(), timeout=30)
             conn.request("GET", "/", headers={"X-Forwarded-Proto": forwarded_proto})

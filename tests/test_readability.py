@@ -107,8 +107,10 @@ def test_check_content_warns_about_hard_and_long_summaries(content_copy, capsys)
     assert re.search(r"rapid-repat\.md:\d+: summary: the summary has \d+ words", out)
 
 
-SOURCE = {"002": "The Domestic Operations Division oversees, directs, and coordinates all ERO "
-          "Field Operations activities throughout the nation's field offices and sub-offices."}  # fmt: skip
+SOURCE = {
+    "002": "The Domestic Operations Division oversees, directs, and coordinates all ERO "
+    "Field Operations activities throughout the nation's field offices and sub-offices."
+}
 
 
 def test_a_lightly_edited_source_sentence_is_flagged():
