@@ -39,12 +39,16 @@ from programs.models import (  # noqa: E402
     Translation,
 )
 
-QUERIES = ["FOT", "287g", "i.s.a.p", "Criminal Alien Program", "fugitve", "detainr", "bond",
-           "removal flights", "alien", "zzqqx", "the", "fingerprints"]  # fmt: skip
+QUERIES = [
+    *("FOT", "287g", "i.s.a.p", "Criminal Alien Program", "fugitve", "detainr", "bond"),
+    *("removal flights", "alien", "zzqqx", "the", "fingerprints"),
+]
 # Spanish queries, typed with and without accents, one misspelt, one of stop words only.
-QUERIES_ES = ["fianza", "orden de expulsión", "orden de expulsion", "detención", "fugitvo",
-              "localizador de detenidos", "atencion medica", "alternativas a la detención",
-              "bond", "zzqqx", "de la", "FOT"]  # fmt: skip
+QUERIES_ES = [
+    *("fianza", "orden de expulsión", "orden de expulsion", "detención", "fugitvo"),
+    *("localizador de detenidos", "atencion medica", "alternativas a la detención"),
+    *("bond", "zzqqx", "de la", "FOT"),
+]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 
 
@@ -111,43 +115,89 @@ def add_synthetic(terms: int, programs: int, questions: int) -> None:
     today = datetime.date(2026, 11, 22)
     ero = Program.objects.get(slug="enforcement-and-removal-operations")
     Program.objects.bulk_create(
-        Program(slug=f"synthetic-program-{i}", title=f"Synthetic {phrase(rng, 3)} {i}",
-                acronym=f"SP{i}", parent=ero, depth=1, summary=phrase(rng, 15),
-                body_html=f"<p>{phrase(rng, 120)}</p>", reviewed=today)
+        Program(
+            slug=f"synthetic-program-{i}",
+            title=f"Synthetic {phrase(rng, 3)} {i}",
+            acronym=f"SP{i}",
+            parent=ero,
+            depth=1,
+            summary=phrase(rng, 15),
+            body_html=f"<p>{phrase(rng, 120)}</p>",
+            reviewed=today,
+        )
         for i in range(programs)
-    )  # fmt: skip
+    )
     GlossaryTerm.objects.bulk_create(
-        GlossaryTerm(slug=f"synthetic-term-{i}", term=f"{phrase(rng, 2).title()} {i}",
-                     acronyms=[f"ST{i}"], also_known_as=[phrase(rng, 2)],
-                     body_html=f"<p>{phrase(rng, 40)}</p>", body="x", reviewed=today)
+        GlossaryTerm(
+            slug=f"synthetic-term-{i}",
+            term=f"{phrase(rng, 2).title()} {i}",
+            acronyms=[f"ST{i}"],
+            also_known_as=[phrase(rng, 2)],
+            body_html=f"<p>{phrase(rng, 40)}</p>",
+            body="x",
+            reviewed=today,
+        )
         for i in range(terms)
-    )  # fmt: skip
+    )
     Question.objects.bulk_create(
-        Question(slug=f"synthetic-question-{i}", question=f"What is {phrase(rng, 3)}?",
-                 topic="About ERO", body_html=f"<p>{phrase(rng, 60)}</p>", body="x",
-                 reviewed=today)
+        Question(
+            slug=f"synthetic-question-{i}",
+            question=f"What is {phrase(rng, 3)}?",
+            topic="About ERO",
+            body_html=f"<p>{phrase(rng, 60)}</p>",
+            body="x",
+            reviewed=today,
+        )
         for i in range(questions)
-    )  # fmt: skip
+    )
     # Every synthetic record translated too, so the Spanish indexes are as large as the English.
-    Translation.objects.bulk_create(
-        [Translation(kind="program", slug=f"synthetic-program-{i}", language="es",
-                     fields={"title": f"Sintético {frase(rng, 3)} {i}", "summary": frase(rng, 15),
-                             "names": [frase(rng, 2)], "facts": []},
-                     body_html=f"<p>{frase(rng, 120)}</p>") for i in range(programs)]
-        + [Translation(kind="term", slug=f"synthetic-term-{i}", language="es",
-                       fields={"term": f"{frase(rng, 2).capitalize()} {i}",
-                               "aliases": [frase(rng, 2)]},
-                       body_html=f"<p>{frase(rng, 40)}</p>") for i in range(terms)]
-        + [Translation(kind="question", slug=f"synthetic-question-{i}", language="es",
-                       fields={"question": f"¿Qué es {frase(rng, 3)}?", "quotes": []},
-                       body_html=f"<p>{frase(rng, 60)}</p>") for i in range(questions)]
-    )  # fmt: skip
+    translations = [
+        translation(
+            "program",
+            f"synthetic-program-{i}",
+            frase(rng, 120),
+            title=f"Sintético {frase(rng, 3)} {i}",
+            summary=frase(rng, 15),
+            names=[frase(rng, 2)],
+            facts=[],
+        )
+        for i in range(programs)
+    ]
+    translations += [
+        translation(
+            "term",
+            f"synthetic-term-{i}",
+            frase(rng, 40),
+            term=f"{frase(rng, 2).capitalize()} {i}",
+            aliases=[frase(rng, 2)],
+        )
+        for i in range(terms)
+    ]
+    translations += [
+        translation(
+            "question",
+            f"synthetic-question-{i}",
+            frase(rng, 60),
+            question=f"¿Qué es {frase(rng, 3)}?",
+            quotes=[],
+        )
+        for i in range(questions)
+    ]
+    Translation.objects.bulk_create(translations)
 
 
-PALABRAS = ["expulsión", "detención", "custodia", "fugitivo", "programa", "división", "oficina",
-            "centro", "unidad", "fianza", "caso", "local", "operaciones", "control", "nacional",
-            "delincuente", "apoyo", "equipo", "gestión", "lista", "traslado", "salud", "servicio",
-            "análisis", "sistema", "liberación", "supervisión", "vuelo"]  # fmt: skip
+def translation(kind: str, slug: str, body: str, **fields) -> Translation:
+    return Translation(
+        kind=kind, slug=slug, language="es", fields=fields, body_html=f"<p>{body}</p>"
+    )
+
+
+PALABRAS = [
+    *("expulsión", "detención", "custodia", "fugitivo", "programa", "división", "oficina"),
+    *("centro", "unidad", "fianza", "caso", "local", "operaciones", "control", "nacional"),
+    *("delincuente", "apoyo", "equipo", "gestión", "lista", "traslado", "salud", "servicio"),
+    *("análisis", "sistema", "liberación", "supervisión", "vuelo"),
+]
 
 
 def frase(rng: random.Random, n: int) -> str:
@@ -166,13 +216,17 @@ def main() -> None:
         if label == "synthetic":
             add_synthetic(terms=10_000, programs=2_000, questions=1_000)
             ContentVersion.bump()
-        size = (f"{GlossaryTerm.objects.count()} terms, {Program.objects.count()} programs, "
-                f"{Question.objects.count()} questions")  # fmt: skip
+        size = (
+            f"{GlossaryTerm.objects.count()} terms, {Program.objects.count()} programs, "
+            f"{Question.objects.count()} questions"
+        )
         rows.append(report(f"glossary, {label} ({size})", time_queries(client, "/glossary/")))
         rows.append(report(f"site search, {label} ({size})", time_queries(client, "/search/")))
-        for path, name in (("/es/glossary/", "Spanish glossary"),
-                           ("/es/search/", "Spanish site search"),
-                           ("/glossary/", "English glossary, Spanish queries")):  # fmt: skip
+        for path, name in (
+            ("/es/glossary/", "Spanish glossary"),
+            ("/es/search/", "Spanish site search"),
+            ("/glossary/", "English glossary, Spanish queries"),
+        ):
             samples = time_queries(client, path, QUERIES_ES)
             rows.append(report(f"{name}, {label} ({size})", samples))
         first = time.perf_counter()

@@ -200,24 +200,41 @@ def check_kind(value, kind: str):
     raise AssertionError(kind)
 
 
+def _names(doc: Document, name: str, values: list, errors: Collector) -> list[str]:
+    """A list of names or slugs: each item must be text; each is reported on its own line."""
+    clean = []
+    for i, item in enumerate(values):
+        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item):
+            errors.add(doc, (name, i), f"{name}[{i}]", "must be text")
+        else:
+            clean.append(str(item).strip())
+    return clean
+
+
 def check_fields(doc: Document, schema: dict, errors: Collector) -> dict:
-    """Required and unknown fields, and each value's kind; returns the cleaned values."""
+    """Required and unknown fields, and each value's kind; returns the cleaned values.
+
+    `schema`: field name -> its `kinds.Field` (what kind of value, whether required)."""
     clean = {}
     for name in doc.meta:
         if name not in schema:
             hint = difflib.get_close_matches(str(name), schema, n=1)
             suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
             errors.add(doc, (name,), str(name), f"unknown field{suggestion}")
-    for name, (required, kind) in schema.items():
+    for name, field_spec in schema.items():
         value = doc.meta.get(name)
         if value is None or value == "":
-            if required:
+            if field_spec.required:
                 errors.add(doc, 1, name, "is required")
             continue
+        kind = "list" if field_spec.value == "names" else field_spec.value
         try:
             clean[name] = check_kind(value, kind)
         except ValueError as exc:
             errors.add(doc, (name,), name, str(exc))
+            continue
+        if field_spec.value == "names":
+            clean[name] = _names(doc, name, clean[name], errors)
     return clean
 
 

@@ -11,17 +11,9 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 
-from .content import SCHEMAS, ContentErrors, read_content
-from .models import ContentItem, GlossaryTerm, Page, Program, Question, Source, text_hash
-
-# A record's kind -> its directory in content/, which is also its schema's name.
-DIRECTORIES = {
-    "source": "sources",
-    "program": "programs",
-    "term": "glossary",
-    "question": "faq",
-    "page": "pages",
-}
+from .content import ContentErrors, read_content
+from .kinds import BY_NAME, KINDS, Field
+from .models import ContentItem, GlossaryTerm, Program, Question, Source, text_hash
 
 
 class _Dumper(yaml.SafeDumper):
@@ -40,95 +32,74 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def front_matter_values(obj: ContentItem) -> dict:
-    """The record's front-matter fields, by kind; optional ones left out when empty."""
-    if isinstance(obj, Program):
-        return {
-            "title": obj.title,
-            "acronym": obj.acronym,
-            "other_names": obj.other_names,
-            "parent": obj.parent.slug if obj.parent_id else None,
-            "also_parents": [p.slug for p in obj.also_parents.all()],
-            "order": obj.order,
-            "summary": obj.summary,
-            "sources": [s.source_id for s in obj.sources.all()],
-            "facts": [
-                {
-                    "figure": f.figure,
-                    "label": f.label,
-                    "source": f.source.source_id,
-                    "quote": f.quote,
-                }
-                for f in obj.facts.select_related("source")
-            ],
-            "glossary_links": obj.glossary_links,
-            "reviewed": obj.reviewed,
-        }
-    if isinstance(obj, GlossaryTerm):
-        quote = None
-        if obj.quote_text and obj.quote_source_id:
-            quote = {"source": obj.quote_source.source_id, "text": obj.quote_text}
-        return {
-            "term": obj.term,
-            "acronyms": obj.acronyms,
-            "also_known_as": obj.also_known_as,
-            "related": [p.slug for p in obj.related.all()],
-            "see_also": [t.slug for t in obj.see_also.all()],
-            "sources": [s.source_id for s in obj.sources.all()],
-            "quote": quote,
-            "defined_in_sources": obj.defined_in_sources,
-            "autolink": obj.autolink,
-            "reviewed": obj.reviewed,
-        }
-    if isinstance(obj, Question):
-        related = [f"program:{p.slug}" for p in obj.related_programs.all()]
-        related += [f"term:{t.slug}" for t in obj.related_terms.all()]
-        return {
-            "question": obj.question,
-            "topic": obj.topic,
-            "order": obj.order,
-            "related": related,
-            "sources": obj.source_quotes,
-            "glossary_links": obj.glossary_links,
-            "reviewed": obj.reviewed,
-        }
-    if isinstance(obj, Page):
-        return {
-            "title": obj.title,
-            "summary": obj.summary,
-            "sources": [s.source_id for s in obj.sources.all()],
-            "reviewed": obj.reviewed,
-        }
-    if isinstance(obj, Source):
-        return {
-            "id": obj.source_id,
-            "title": obj.title,
-            "short_name": obj.short_name,
-            "kind": obj.kind,
-            "date_line": obj.date_line,
-            "date": obj.date,
-            "latest_year": obj.latest_year,
-            "capture": obj.capture_file,
-            "reviewed": obj.reviewed,
-        }
-    raise TypeError(obj)
+    """The record's front-matter fields: those stored as they are, then its relations."""
+    kind = BY_NAME[obj.KIND]
+    values = {f.name: getattr(obj, f.model_field) for f in kind.fields if f.stored}
+    return values | _RELATED_VALUES.get(kind.name, lambda obj: {})(obj)
+
+
+def _program_relations(obj: Program) -> dict:
+    return {
+        "other_names": obj.other_names,
+        "parent": obj.parent.slug if obj.parent_id else None,
+        "also_parents": [p.slug for p in obj.also_parents.all()],
+        "sources": [s.source_id for s in obj.sources.all()],
+        "facts": [
+            {"figure": f.figure, "label": f.label, "source": f.source.source_id, "quote": f.quote}
+            for f in obj.facts.select_related("source")
+        ],
+    }
+
+
+def _term_relations(obj: GlossaryTerm) -> dict:
+    quote = None
+    if obj.quote_text and obj.quote_source_id:
+        quote = {"source": obj.quote_source.source_id, "text": obj.quote_text}
+    return {
+        "related": [p.slug for p in obj.related.all()],
+        "see_also": [t.slug for t in obj.see_also.all()],
+        "sources": [s.source_id for s in obj.sources.all()],
+        "quote": quote,
+    }
+
+
+def _question_relations(obj: Question) -> dict:
+    related = [f"program:{p.slug}" for p in obj.related_programs.all()]
+    related += [f"term:{t.slug}" for t in obj.related_terms.all()]
+    return {"related": related, "sources": obj.source_quotes}
+
+
+# Fields each kind reads and writes with its own code (`stored=False` in programs.kinds).
+_RELATED_VALUES = {
+    "program": _program_relations,
+    "term": _term_relations,
+    "question": _question_relations,
+    "page": lambda obj: {"sources": [s.source_id for s in obj.sources.all()]},
+}
+
+
+def _is_default(value, field: Field) -> bool:
+    # Compared with the type too: 0 == False and 1 == True in Python.
+    return not field.required and type(value) is type(field.default) and value == field.default
 
 
 def file_text_for(obj: ContentItem) -> str:
     """The content file for a record, fields in the loader's schema order."""
     values = front_matter_values(obj)
-    order = list(SCHEMAS[DIRECTORIES[obj.KIND]])
-    # Empty values and switches left at their default (true) are not written.
+    # Empty values, and optional ones left at their default, are not written.
     meta = {
-        k: values[k]
-        for k in order
-        if values.get(k) is not True and values.get(k) not in (None, "", [], {})
+        f.name: values[f.name]
+        for f in BY_NAME[obj.KIND].fields
+        if values[f.name] not in (None, "", [], {}) and not _is_default(values[f.name], f)
     }
-    if obj.KIND == "program" and obj.order == 0:
-        meta.pop("order", None)
     front = yaml.dump(
-        meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000,
+        meta,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=10_000,
         default_flow_style=None,
-    )  # fmt: skip
+    )
     return f"---\n{front}---\n{obj.body}"
 
 
@@ -150,11 +121,11 @@ class FilesChangedSinceLoad(Exception):
 def _planned_writes(root: Path) -> tuple[dict[Path, tuple[ContentItem, str]], set[Path]]:
     """Every file the database says should exist, with its text and its record."""
     planned: dict[Path, tuple[ContentItem, str]] = {}
-    for model in (Source, Program, GlossaryTerm, Question, Page):
-        for obj in model.objects.all():
-            planned[root / DIRECTORIES[obj.KIND] / f"{obj.slug}.md"] = (obj, obj.file_text)
+    for kind in KINDS:
+        for obj in kind.model.objects.all():
+            planned[root / kind.folder / f"{obj.slug}.md"] = (obj, obj.file_text)
             if isinstance(obj, Source):
-                planned[root / "sources" / obj.capture_file] = (obj, obj.text)
+                planned[root / kind.folder / obj.capture_file] = (obj, obj.text)
     return planned, set(planned)
 
 
@@ -185,8 +156,8 @@ def export_content(content_dir: Path | None = None, force: bool = False) -> Expo
         result.written.append(str(path.relative_to(root)))
         if path.name.endswith(".md"):
             type(obj).objects.filter(pk=obj.pk).update(file_hash=text_hash(text))
-    for directory in set(DIRECTORIES.values()):
-        for path in sorted((root / directory).glob("*")):
+    for kind in KINDS:
+        for path in sorted((root / kind.folder).glob("*")):
             if path.is_file() and path not in known:
                 result.untracked.append(str(path.relative_to(root)))
     _mark_exported(root)
@@ -199,9 +170,8 @@ def _mark_exported(root: Path) -> None:
         content = read_content(root)
     except ContentErrors:
         return  # another file is broken; the next load reports it and compares hashes then
-    from .sync import MODELS_AND_RECORDS
-
-    for model, records in MODELS_AND_RECORDS(content):
+    for kind, records in content.by_kind():
+        model = kind.model
         for obj in model.objects.filter(edited_in_admin=True, slug__in=records):
             model.objects.filter(pk=obj.pk).update(
                 edited_in_admin=False, content_hash=records[obj.slug]["content_hash"]

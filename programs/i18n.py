@@ -85,8 +85,10 @@ class Overlay:
         obj.quote_translation = found.fields.get("quote", "")
         obj.quote_translations = found.fields.get("quotes", [])
         if "ancestors" in obj.__dict__:
-            obj.ancestors = [[slug, self.title_of("program", slug) or title, acronym]
-                             for slug, title, acronym in obj.ancestors]  # fmt: skip
+            obj.ancestors = [
+                [slug, self.title_of("program", slug) or title, acronym]
+                for slug, title, acronym in obj.ancestors
+            ]
 
     def _apply_fact(self, fact: Fact) -> None:
         translated = self.facts.get(fact.__dict__.get("program_id"), [])

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
-from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from markdown.extensions import Extension
@@ -22,10 +21,12 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .kinds import BY_LINK, TERM
+
 ALLOWED_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a",
-    "table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr", "span",
-}  # fmt: skip
+    *("h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a"),
+    *("table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr", "span"),
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "abbr": {"title"},
@@ -36,13 +37,8 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTERNAL_REL = "noopener noreferrer"
 
-# Internal links name a page by kind and slug: [NFOP](program:national-fugitive-operations-program)
-LINK_KINDS = {
-    "program": lambda slug: reverse("program_detail", args=[slug]),
-    "term": lambda slug: reverse("glossary_term", args=[slug]),
-    "faq": lambda slug: reverse("faq") + "#" + slug,
-    "source": lambda slug: reverse("source_detail", args=[slug]),
-}
+# Internal links name a page by kind and slug: [NFOP](program:national-fugitive-operations-program);
+# the kinds of link are those of programs.kinds.
 INTERNAL_LINK = re.compile(
     r"^(?P<kind>[a-z]+):(?P<slug>[a-z0-9][a-z0-9-]*)(?P<anchor>#[A-Za-z0-9_-]+)?$"
 )
@@ -118,8 +114,8 @@ class _LinkProcessor(Treeprocessor):
             if match and match["kind"] not in URL_SCHEMES:
                 # Recorded even when the kind is unknown, so the loader can report it.
                 self.links.append((match["kind"], match["slug"]))
-                if match["kind"] in LINK_KINDS:
-                    url = LINK_KINDS[match["kind"]](match["slug"])
+                if match["kind"] in BY_LINK:
+                    url = BY_LINK[match["kind"]].url(match["slug"])
                     a.set("href", url + (match["anchor"] or "") if "#" not in url else url)
             elif urlsplit(href).scheme in {"http", "https"}:
                 a.set("rel", EXTERNAL_REL)
@@ -162,7 +158,7 @@ class _GlossaryProcessor(Treeprocessor):
             slug, term, is_acronym = found
             self.done.add(slug)
             self.links.append(("term", slug))
-            link = etree.Element("a", {"href": LINK_KINDS["term"](slug), "class": "term-link"})
+            link = etree.Element("a", {"href": TERM.url(slug), "class": "term-link"})
             if is_acronym:
                 abbr = etree.SubElement(link, "abbr", {"title": term})
                 abbr.text = match.group()
@@ -255,13 +251,6 @@ def _render(text: str, glossary: GlossaryLinker) -> Rendered:
         if t["level"] == 2
     ]
     return Rendered(html=safe, toc=toc, links=links)
-
-
-def render_markdown(text: str) -> str:
-    """django-markdownx's preview hook: the same render as a program page, glossary included."""
-    from .editing import glossary_linker
-
-    return render(text, glossary_linker()).html
 
 
 def plain_text(rendered_html: str) -> str:

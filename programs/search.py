@@ -319,22 +319,35 @@ def _glossary_index(version: int, language: str) -> GlossaryIndex:
         related = [p.slug for p in t.related.all()]
         if language == "en":
             entries.append(
-                TermEntry(t.slug, t.term, list(t.acronyms), list(t.also_known_as),
-                          plain_text(t.body_html), related, _names(es, "term", "aliases"))
-            )  # fmt: skip
+                TermEntry(
+                    t.slug,
+                    t.term,
+                    list(t.acronyms),
+                    list(t.also_known_as),
+                    plain_text(t.body_html),
+                    related,
+                    _names(es, "term", "aliases"),
+                )
+            )
         elif es is not None:  # a page not yet translated is not in the Spanish search
             entries.append(
-                TermEntry(t.slug, es.fields["term"], list(t.acronyms),
-                          es.fields.get("aliases", []), plain_text(es.body_html), related,
-                          english_names)
-            )  # fmt: skip
+                TermEntry(
+                    t.slug,
+                    es.fields["term"],
+                    list(t.acronyms),
+                    es.fields.get("aliases", []),
+                    plain_text(es.body_html),
+                    related,
+                    english_names,
+                )
+            )
     return _frozen(build_glossary_index(entries, language))
 
 
 # --- Site search -----------------------------------------------------------------------------
 @dataclass
 class Item:
-    kind: str  # "program", "term" or "question"
+    kind: str  # Program.KIND, GlossaryTerm.KIND or Question.KIND
     slug: str
     title: str
     url: str
@@ -402,23 +415,25 @@ def _program_entry(p: Program, es: Translation | None, language: str) -> _Entry 
     english_names = [n["name"] for n in p.other_names]
     url, body = p.get_absolute_url(), plain_text(p.body_html)
     if language == "en":
-        item = Item("program", p.slug, str(p), url, p.summary, body)
+        item = Item(Program.KIND, p.slug, str(p), url, p.summary, body)
         return _Entry(item, [p.acronym, *english_names], _names(es, "title", "names"))
     if es is None:
         return None
     title = _display_title(es.fields["title"], p.acronym)
-    item = Item("program", p.slug, title, url, es.fields["summary"], plain_text(es.body_html))
+    item = Item(Program.KIND, p.slug, title, url, es.fields["summary"], plain_text(es.body_html))
     return _Entry(item, [p.acronym, *es.fields.get("names", [])], [p.title, *english_names])
 
 
 def _term_entry(t: GlossaryTerm, es: Translation | None, language: str) -> _Entry | None:
     if language == "en":
-        item = Item("term", t.slug, t.term, t.get_absolute_url(), plain_text(t.body_html), "")
+        item = Item(
+            GlossaryTerm.KIND, t.slug, t.term, t.get_absolute_url(), plain_text(t.body_html), ""
+        )
         return _Entry(item, [*t.acronyms, *t.also_known_as], _names(es, "term", "aliases"))
     if es is None:
         return None
     definition = plain_text(es.body_html)
-    item = Item("term", t.slug, es.fields["term"], t.get_absolute_url(), definition, "")
+    item = Item(GlossaryTerm.KIND, t.slug, es.fields["term"], t.get_absolute_url(), definition, "")
     aliases = [*t.acronyms, *es.fields.get("aliases", [])]
     return _Entry(item, aliases, [t.term, *t.also_known_as])
 
@@ -426,12 +441,12 @@ def _term_entry(t: GlossaryTerm, es: Translation | None, language: str) -> _Entr
 def _question_entry(q: Question, es: Translation | None, language: str) -> _Entry | None:
     if language == "en":
         answer = plain_text(q.body_html)
-        item = Item("question", q.slug, q.question, q.get_absolute_url(), "", answer)
+        item = Item(Question.KIND, q.slug, q.question, q.get_absolute_url(), "", answer)
         return _Entry(item, [], _names(es, "question"))
     if es is None:
         return None
     answer = plain_text(es.body_html)
-    item = Item("question", q.slug, es.fields["question"], q.get_absolute_url(), "", answer)
+    item = Item(Question.KIND, q.slug, es.fields["question"], q.get_absolute_url(), "", answer)
     return _Entry(item, [], [q.question])
 
 

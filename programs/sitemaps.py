@@ -50,7 +50,7 @@ class StaticPages(BothLanguages):
 
 class Programs(BothLanguages):
     def items(self):
-        return Program.objects.published().only("slug", "updated_at")
+        return Program.objects.only("slug", "updated_at")
 
     def lastmod(self, obj):
         return obj.updated_at

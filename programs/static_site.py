@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from .i18n import OTHER_LANGUAGES, path_in
 from .models import GlossaryTerm, Program, Source
+from .open_data import DATASETS
 
 NOT_FOUND_PROBE = "/this-page-does-not-exist/"
 
@@ -29,8 +30,8 @@ class BuildFailed(Exception):
 
 def public_paths() -> list[str]:
     """Every public URL: fixed pages, each record's page, and the machine-readable files."""
-    paths = [reverse(name) for name in ("home", "program_list", "glossary", "faq", "search",
-                                        "source_list", "resources", "about")]  # fmt: skip
+    names = ("home", "program_list", "glossary", "faq", "search", "source_list", "resources")
+    paths = [reverse(name) for name in (*names, "about")]
     for program in Program.objects.only("slug"):
         paths += [program.get_absolute_url(), reverse("program_history", args=[program.slug])]
     paths += [t.get_absolute_url() for t in GlossaryTerm.objects.only("slug")]
@@ -38,8 +39,7 @@ def public_paths() -> list[str]:
     # Every page again in Spanish, at /es/ + the same path (a page whose record is not yet
     # translated too: Spanish pages link to it, and it says it is only in English).
     paths += [path_in(code, path) for code in OTHER_LANGUAGES for path in paths]
-    paths += [f"/data/{name}.{fmt}" for name in ("programs", "glossary", "faq")
-              for fmt in ("json", "csv")]  # fmt: skip
+    paths += [f"/data/{name}.{fmt}" for name in DATASETS for fmt in ("json", "csv")]
     return [*paths, "/sitemap.xml", "/robots.txt"]
 
 
@@ -73,8 +73,10 @@ def _write_pages(root: Path, base_url: str) -> int:
 def _index_for_search(root: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", str(root)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if result.returncode != 0:
         raise BuildFailed(f"pagefind failed: {result.stderr or result.stdout}")
 
@@ -90,18 +92,22 @@ def build_site(output: Path, base_url: str) -> int:
         host = urlsplit(base_url).hostname or "localhost"
         with override_settings(
             STATIC_ROOT=static_root,
-            STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-                      "staticfiles": storage},
+            STORAGES={
+                "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                "staticfiles": storage,
+            },
             ALLOWED_HOSTS=[host],
             SITE_URL=base_url.rstrip("/"),
             SECURE_SSL_REDIRECT=False,
             PAGE_CACHE=False,
-        ):  # fmt: skip
+        ):
             # The admin is not part of the export, nor its files.
             call_command(
-                "collectstatic", interactive=False, verbosity=0,
+                "collectstatic",
+                interactive=False,
+                verbosity=0,
                 ignore_patterns=["admin", "markdownx"],
-            )  # fmt: skip
+            )
             count = _write_pages(scratch, base_url)
         _index_for_search(scratch)
         _swap_in(scratch, output)

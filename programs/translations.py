@@ -18,34 +18,19 @@ import re
 from pathlib import Path
 
 from .content_files import Collector, Document, check_fields, documents, normalize_space
+from .kinds import BY_LINK, KINDS, Field, Kind
 from .markdown import NO_GLOSSARY, QUOTED_ENGLISH, GlossaryLinker, render
 
 # Languages the site is translated into, each a folder of content/.
 LANGUAGES = ("es",)
 HASH_LENGTH = 12
-
-_COMMON = {"translated_from": (True, "str")}
-# Each field: (required, kind), as in programs.content.SCHEMAS.
-SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
-    "sources": _COMMON | {"title": (True, "str"), "short_name": (True, "str"),
-                          "kind": (True, "str")},
-    "glossary": _COMMON | {"term": (True, "str"), "aliases": (False, "list"),
-                           "quote": (False, "str")},
-    "programs": _COMMON | {"title": (True, "str"), "summary": (True, "str"),
-                           "names": (False, "list"), "facts": (False, "list")},
-    "faq": _COMMON | {"question": (True, "str"), "quotes": (False, "list")},
-    "pages": _COMMON | {"title": (True, "str"), "summary": (True, "str")},
-}  # fmt: skip
-# The folder of each kind of record, and the kind a record's KIND and links name.
-KIND_OF_FOLDER = {
-    "sources": "source",
-    "glossary": "term",
-    "programs": "program",
-    "faq": "question",
-    "pages": "page",
-}
-LINK_TARGETS = {"program": "programs", "term": "glossary", "faq": "faq", "source": "sources"}
+TRANSLATED_FROM = Field("translated_from", "str", required=True)
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def schema(kind: Kind) -> dict[str, Field]:
+    """The fields of a translation of `kind`: where it came from, then what the registry lists."""
+    return {f.name: f for f in (TRANSLATED_FROM, *kind.translated)}
 
 
 def english_hash(file_text: str) -> str:
@@ -64,23 +49,26 @@ def read_translations(root: Path, content, errors: Collector) -> dict[tuple, dic
     english_unreadable = set(errors.unreadable)
     for language in LANGUAGES:
         linker = NO_GLOSSARY
-        for folder in SCHEMAS:
+        for kind in KINDS:  # the glossary before programs and the FAQ, which link its terms
+            folder = kind.folder
             directory = root / language / folder
             if not directory.is_dir():
                 continue
-            english = getattr(content, folder)
+            english = content.of(kind)
             for doc in documents(directory, errors):
                 en = english.get(doc.slug)
                 if en is None and (folder, doc.slug) in english_unreadable:
                     continue  # the English file's own errors say what is wrong
                 if en is None:
                     errors.add(
-                        doc, 1, "file name",
+                        doc,
+                        1,
+                        "file name",
                         f"no English file {folder}/{doc.slug}.md: a translation needs its "
                         "English twin, with the same slug",
-                    )  # fmt: skip
+                    )
                     continue
-                rec = _read_one(doc, folder, en, language, linker, all_sources, errors)
+                rec = _read_one(doc, kind, en, language, linker, all_sources, errors)
                 records[(language, rec["kind"], doc.slug)] = rec
             if folder == "glossary":
                 linker = _linker(records, content, language)
@@ -97,28 +85,28 @@ def _linker(records: dict, content, language: str) -> GlossaryLinker:
     return GlossaryLinker.build(terms)
 
 
-def _read_one(doc, folder, en, language, linker, all_sources, errors) -> dict:
-    meta = check_fields(doc, SCHEMAS[folder], errors)
+def _read_one(doc, kind: Kind, en, language, linker, all_sources, errors) -> dict:
+    folder = kind.folder
+    meta = check_fields(doc, schema(kind), errors)
     fields = {k: v for k, v in meta.items() if k not in {"translated_from", "facts"}}
-    for key in ("names", "aliases"):
-        if key in meta:
-            fields[key] = _texts(doc, meta, key, errors)
     if folder == "programs":
         fields["facts"] = _facts(doc, meta, en, errors)
     elif folder == "faq":
         fields["quotes"] = _quotes(doc, meta, en, errors)
     elif folder == "glossary" and bool(meta.get("quote")) != bool(en["quote_text"]):
         errors.add(
-            doc, ("quote",), "quote",
+            doc,
+            ("quote",),
+            "quote",
             "give this site's rendering of the English quote exactly when the English file "
             "has a quote" + ("" if en["quote_text"] else " (it has none)"),
-        )  # fmt: skip
+        )
     _check_figures(doc, meta, en, errors)
     _check_quoted_english(doc, all_sources, errors)
     linked = folder in {"programs", "faq"} and en.get("glossary_links", True)
     rendered = render(doc.body, linker if linked else NO_GLOSSARY, language)
     rec = {
-        "kind": KIND_OF_FOLDER[folder],
+        "kind": kind.name,
         "slug": doc.slug,
         "language": language,
         "translated_from": str(meta.get("translated_from", "")),
@@ -133,25 +121,17 @@ def _read_one(doc, folder, en, language, linker, all_sources, errors) -> dict:
     return rec | {"_doc": doc, "_english": en, "_links": rendered.links}
 
 
-def _texts(doc: Document, meta: dict, key: str, errors: Collector) -> list[str]:
-    values = []
-    for i, item in enumerate(meta.get(key) or []):
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item):
-            errors.add(doc, (key, i), f"{key}[{i}]", "must be text")
-        else:
-            values.append(str(item).strip())
-    return values
-
-
 def _facts(doc: Document, meta: dict, en: dict, errors: Collector) -> list[dict]:
     """One {label, quote} per English fact, in the same order."""
     given = meta.get("facts") or []
     if len(given) != len(en["facts"]):
         errors.add(
-            doc, ("facts",), "facts",
+            doc,
+            ("facts",),
+            "facts",
             f"{len(given)} given; the English file has {len(en['facts'])}: one "
             "{label, quote} per English fact, in the same order",
-        )  # fmt: skip
+        )
     facts = []
     for i, fact in enumerate(given):
         if not isinstance(fact, dict) or set(fact) != {"label", "quote"}:
@@ -163,14 +143,16 @@ def _facts(doc: Document, meta: dict, en: dict, errors: Collector) -> list[dict]
 
 def _quotes(doc: Document, meta: dict, en: dict, errors: Collector) -> list[str]:
     """One rendering per English supporting quote (`sources:`), in the same order."""
-    quotes = _texts(doc, meta, "quotes", errors)
+    quotes = meta.get("quotes", [])
     expected = len(en["_doc"].meta.get("sources") or [])
     if len(meta.get("quotes") or []) != expected:
         errors.add(
-            doc, ("quotes",), "quotes",
+            doc,
+            ("quotes",),
+            "quotes",
             f"{len(meta.get('quotes') or [])} given; the English file has {expected} sources: "
             "one rendering of each source's quote, in the same order",
-        )  # fmt: skip
+        )
     return quotes
 
 
@@ -182,10 +164,12 @@ def _check_figures(doc: Document, meta: dict, en: dict, errors: Collector) -> No
         for number in NUMBER.findall(fact["figure"]):
             if number not in text:
                 errors.add(
-                    doc, ("facts", i), "facts" if "facts" in meta else "body",
+                    doc,
+                    ("facts", i),
+                    "facts" if "facts" in meta else "body",
                     f"the English figure {number} (facts[{i}] of {en['_doc'].display}) does "
                     "not appear in the translation; write it exactly as the English does",
-                )  # fmt: skip
+                )
 
 
 def _check_quoted_english(doc: Document, all_sources: list[str], errors: Collector) -> None:
@@ -200,16 +184,19 @@ def _check_quoted_english(doc: Document, all_sources: list[str], errors: Collect
 def _check_links(records: dict, content, unreadable: set, errors: Collector) -> None:
     for rec in records.values():
         for kind, slug in rec["_links"]:
-            folder = LINK_TARGETS.get(kind)
-            if (folder, slug) in unreadable:
+            target = BY_LINK.get(kind)
+            if target is not None and (target.folder, slug) in unreadable:
                 continue  # the target's own file is reported
-            if folder is None or slug not in getattr(content, folder):
+            if target is None or slug not in content.of(target):
                 doc = rec["_doc"]
                 line = next(
-                    (doc.body_line + n for n, text in enumerate(doc.body.split("\n"))
-                     if f"({kind}:{slug}" in text),
+                    (
+                        doc.body_line + n
+                        for n, text in enumerate(doc.body.split("\n"))
+                        if f"({kind}:{slug}" in text
+                    ),
                     doc.body_line,
-                )  # fmt: skip
+                )
                 errors.add(doc.display, line, "body", f"link to {kind}:{slug}: no such page")
 
 

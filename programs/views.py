@@ -1,9 +1,5 @@
 """Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
 
-import difflib
-import itertools
-import json
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -12,21 +8,25 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from . import history, jsonld, search
 from . import open_data as open_data_module
-from . import search
-from .content import FAQ_TOPICS
-from .context_processors import site
+from .context_processors import MAIN_NAV, site
 from .i18n import FAQ_TOPIC_NAMES, only_english
-from .markdown import first_paragraph, plain_text
-from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+from .kinds import BY_NAME, FAQ_TOPICS
+from .markdown import plain_text
+from .models import Fact, GlossaryTerm, Page, Program, Question, Source
 from .page_cache import reads_query
 from .site_address import absolute_url
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
+
+
+def crumb(url_name: str, *args, label=None) -> tuple[str, str]:
+    """A breadcrumb: the route's address, and its label in the main navigation by default."""
+    return reverse(url_name, args=args), label or MAIN_NAV[url_name]
 
 
 def _page_or_none(slug: str) -> Page | None:
@@ -50,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "other_roots": roots,
         "program_count": Program.objects.count(),
+        "source_count": Source.objects.count(),
+        "tree_source": Source.newest(),
         **only_english(Page.KIND, "home"),
     }
     return render(request, "home.html", context)
@@ -57,12 +59,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = list(Program.objects.published().for_tree())
+    programs = list(Program.objects.for_tree())
     roots = build_tree(programs)
     return render(
         request,
         "programs/program_list.html",
-        {"roots": roots, "outline": list(walk(roots)), "program_count": len(programs)},
+        {
+            "roots": roots,
+            "outline": list(walk(roots)),
+            "program_count": len(programs),
+            "tree_source": Source.newest(),
+        },
     )
 
 
@@ -94,6 +101,13 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": program.questions.only("slug", "question"),
         "also_called": [n for n in other_names if n["kind"] == "also"],
         "formerly": [n for n in other_names if n["kind"] == "formerly"],
+        "crumbs": [
+            crumb("program_list"),
+            *(
+                crumb("program_detail", s, label=acronym or title)
+                for s, title, acronym in program.ancestors
+            ),
+        ],
         **only_english(Program.KIND, slug),
     }
     return render(request, "programs/program_detail.html", context)
@@ -103,22 +117,12 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def program_history(request: HttpRequest, slug: str) -> HttpResponse:
     fields = ("slug", "title", "acronym", "file_text", "updated_at")
     program = get_object_or_404(Program.objects.only(*fields), slug=slug)
-    revisions = Revision.objects.filter(kind=Program.KIND, slug=slug)
-    versions = [{"label": "current", "date": program.updated_at, "text": program.file_text}]
-    versions += [
-        {"label": "earlier", "date": r.saved_at, "by": r.replaced_by, "text": r.file_text}
-        for r in revisions
-    ]
-    for newer, older in itertools.pairwise(versions):
-        newer["diff"] = diff_lines(older["text"], newer["text"])
-    return render(request, "programs/history.html", {"program": program, "versions": versions})
-
-
-def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
-    """A unified diff as (kind, line) pairs: "add", "remove", "same" or "gap"."""
-    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=2, lineterm="")
-    kinds = {"+": "add", "-": "remove", " ": "same", "@": "gap"}
-    return [(kinds[line[0]], line[1:]) for line in list(lines)[2:] if line]
+    context = {
+        "program": program,
+        "versions": history.versions(program),
+        "crumbs": [crumb("program_list"), crumb("program_detail", slug, label=program.title)],
+    }
+    return render(request, "programs/history.html", context)
 
 
 @require_safe
@@ -135,31 +139,13 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "programs/source_detail.html",
         {
             "source": source,
-            "paragraphs": source_paragraphs(source),
+            "paragraphs": source.shown_paragraphs(),
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
+            "crumbs": [crumb("source_list")],
             **only_english(Source.KIND, slug),
         },
     )
-
-
-def source_paragraphs(source: Source) -> list[str]:
-    """The captured text as paragraphs, without the home page's list of Most Wanted names."""
-    shown, in_list, noted = [], False, False
-    for line in source.text.split("\n"):
-        if line.startswith("## "):
-            in_list, noted = line.strip() == "## Most Wanted", False
-        elif in_list and line.startswith("- "):
-            if not noted:
-                shown.append(OMITTED_NOTE)
-                noted = True
-            continue
-        shown.append(line)
-    blocks = "\n".join(shown).split("\n\n")
-    return [b.strip("\n") for b in blocks if b.strip()]
-
-
-OMITTED_NOTE = "[A list of ten names is omitted here: this site does not reproduce them.]"
 
 
 def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -236,32 +222,9 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "letters": {t.initial for t in terms},
         "alphabet": ALPHABET,
-        "glossary_jsonld": glossary_jsonld(terms),
+        "glossary_jsonld": jsonld.glossary(terms),
     }
     return render(request, "glossary/glossary.html", context)
-
-
-def glossary_jsonld(terms) -> str:
-    url = absolute_url(reverse("glossary"))
-    return jsonld(
-        {
-            "@context": "https://schema.org",
-            "@type": "DefinedTermSet",
-            "@id": url,
-            "name": str(_("Glossary of ICE Enforcement and Removal Operations terms")),
-            "hasDefinedTerm": [
-                # Each term's definition is in the JSON-LD of its own page; here, names and
-                # links keep the glossary page light.
-                {
-                    "@type": "DefinedTerm",
-                    "name": t.term,
-                    **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
-                    "url": absolute_url(t.get_absolute_url()),
-                }
-                for t in terms
-            ],
-        }
-    )
 
 
 @reads_query("q", "page")
@@ -279,7 +242,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
         context["results"] = [
             {
                 "item": item,
-                "label": KIND_LABELS[item.kind],
+                "label": BY_NAME[item.kind].label,
                 "snippet": mark_safe(  # noqa: S308 (escaped by highlight)
                     search.highlight(item.summary or item.body, query, language=language)
                 ),
@@ -292,7 +255,6 @@ def site_search(request: HttpRequest) -> HttpResponse:
 
 
 RESULTS_PER_PAGE = 20
-KIND_LABELS = {"program": _("Program"), "term": _("Glossary term"), "question": _("Question")}
 
 
 MAX_GLOSSARY_RESULTS = 100  # keeps a results page small even for a one-letter query
@@ -305,21 +267,12 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "term": term,
         "description": Truncator(plain_text(term.body_html)).words(30),
-        "term_jsonld": jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "DefinedTerm",
-                "name": term.term,
-                **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
-                "description": plain_text(term.body_html),
-                "url": absolute_url(term.get_absolute_url()),
-                "inDefinedTermSet": absolute_url(reverse("glossary")),
-            }
-        ),
+        "term_jsonld": jsonld.term(term),
         "related": term.related.only("slug", "title", "acronym", "summary"),
         "see_also": term.see_also.only("slug", "term"),
         "questions": term.questions.only("slug", "question"),
         "cited": term.sources.defer("text", "body", "body_html"),
+        "crumbs": [crumb("glossary")],
         **only_english(GlossaryTerm.KIND, slug),
     }
     return render(request, "glossary/term.html", context)
@@ -342,7 +295,7 @@ def faq(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "faq/faq.html",
-        {"topics": topics, "faq_jsonld": faq_jsonld(q for _, _, items in topics for q in items)},
+        {"topics": topics, "faq_jsonld": jsonld.faq(q for _, _, items in topics for q in items)},
     )
 
 
@@ -358,33 +311,3 @@ def supporting_quotes(question: Question, sources: dict) -> list[dict]:
         }
         for i, item in enumerate(question.source_quotes)
     ]
-
-
-def faq_jsonld(questions) -> str:
-    """schema.org FAQPage data for exactly the questions shown, safe inside a <script> tag."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": q.question,
-                # The opening answers the question (the style guide's rule); the
-                # page shows the rest, and repeating it all here doubles the page.
-                "acceptedAnswer": {
-                    "@type": "Answer",
-                    "text": plain_text(first_paragraph(q.body_html)),
-                },
-            }
-            for q in questions
-        ],
-    }
-    return jsonld(data)
-
-
-def jsonld(data: dict) -> str:
-    # The same escaping as Django's json_script: no "<", ">" or "&" can end the script early.
-    return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-
-
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

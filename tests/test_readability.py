@@ -107,8 +107,10 @@ def test_check_content_warns_about_hard_and_long_summaries(content_copy, capsys)
     assert re.search(r"rapid-repat\.md:\d+: summary: the summary has \d+ words", out)
 
 
-SOURCE = {"002": "The Domestic Operations Division oversees, directs, and coordinates all ERO "
-          "Field Operations activities throughout the nation's field offices and sub-offices."}  # fmt: skip
+SOURCE = {
+    "002": "The Domestic Operations Division oversees, directs, and coordinates all ERO "
+    "Field Operations activities throughout the nation's field offices and sub-offices."
+}
 
 
 def test_a_lightly_edited_source_sentence_is_flagged():
@@ -149,29 +151,21 @@ def test_check_content_reports_copied_sentences_with_their_line(content_copy, ca
 
 
 def test_a_name_counts_only_as_whole_words():
-    from pathlib import Path
+    from programs.rules import unit_naming_problem
 
-    from programs.content import check_sources_name_unit
-    from programs.content_files import Collector, Document
-
-    source = {"short_name": "the test page", "_folded": "ident/iafis interoperability is used."}
-    doc = Document(Path("x.md"), "programs/x.md", {"sources": ["009"]}, {}, "", 8, "")
-    record = {"title": "Enforcement and Removal Operations", "acronym": "ERO", "other_names": []}
-    errors = Collector()
-    check_sources_name_unit(doc, record, {"009": source}, errors)
-    assert [e.field for e in errors.errors] == ["sources[0]"]
-    errors = Collector()
-    check_sources_name_unit(doc, record, {"009": source | {"_folded": "ero's work."}}, errors)
-    assert errors.errors == []
+    names = ["Enforcement and Removal Operations", "ERO"]
+    text = "IDENT/IAFIS interoperability is used."
+    problem = unit_naming_problem(names, names[0], "009", "the test page", text)
+    assert problem.startswith('source "009" does not name this unit')
+    assert unit_naming_problem(names, names[0], "009", "the test page", "ERO's work.") is None
 
 
-# --- Spanish: Szigriszt-Pazos on the INFLESZ scale (programs/spanish_readability.py) -------------
+# --- Spanish: Szigriszt-Pazos on the INFLESZ scale (programs/spanish_readability.py) -----------
 def test_spanish_first_read_text_is_easy_to_read():
     es = spanish_readability
     measured = es.first_read(read_content(CONTENT_DIR))
-    assert {k: len(v) for k, v in measured.items()} == {
-        "summary": 63, "FAQ opening": 71, "glossary opening": 133,
-    }  # fmt: skip
+    counts = {what: len(items) for what, items in measured.items()}
+    assert counts == {"summary": 63, "FAQ opening": 71, "glossary opening": 133}
     for what, items in measured.items():
         assert es.median_ease(items) >= es.MEDIAN_EASE, what
         hardest = min(items, key=lambda item: es.ease(item.text))

@@ -23,8 +23,16 @@ from .conftest import CONTENT_DIR, SITE_URL
 
 pytestmark = pytest.mark.django_db
 
-FIXED_PAGES = ["/", "/programs/", "/glossary/", "/faq/", "/search/", "/sources/",
-               "/resources/", "/about/"]  # fmt: skip
+FIXED_PAGES = [
+    "/",
+    "/programs/",
+    "/glossary/",
+    "/faq/",
+    "/search/",
+    "/sources/",
+    "/resources/",
+    "/about/",
+]
 NOT_OFFICIAL_ES = "Este no es un sitio web oficial del gobierno"
 
 
@@ -146,8 +154,12 @@ def test_dates_are_spelled_out_in_spanish(client):
 
 def test_faq_topics_have_their_spanish_names(client):
     html = client.get("/es/faq/").content.decode()
-    for name in ("Encontrar a alguien y obtener ayuda", "Detención y atención médica",
-                 "Cárceles, prisiones y 287(g)", "Acerca de ERO"):  # fmt: skip
+    for name in (
+        "Encontrar a alguien y obtener ayuda",
+        "Detención y atención médica",
+        "Cárceles, prisiones y 287(g)",
+        "Acerca de ERO",
+    ):
         assert f">{name}</a>" in html
 
 
@@ -263,8 +275,11 @@ def test_the_real_translations_are_current_and_complete():
     content = read_content(CONTENT_DIR)
     for folder in ("programs", "glossary", "faq", "pages", "sources"):
         english = set(getattr(content, folder))
-        spanish = {slug for (_lang, _kind, slug), r in content.translations.items()
-                   if r["_doc"].path.parent.name == folder}  # fmt: skip
+        spanish = {
+            slug
+            for (_lang, _kind, slug), r in content.translations.items()
+            if r["_doc"].path.parent.name == folder
+        }
         assert spanish == english, folder
     stale = [w for w in content_warnings(content) if "translated_from" in w]
     assert stale == []

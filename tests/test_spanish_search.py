@@ -17,8 +17,9 @@ def results(client, path, query) -> list[str]:
 
 
 def listed(html: str) -> list[str]:
-    listing = re.search(r'<ol class="[^"]*(?:glossary-results__list|search-results)"[^>]*>(.*?)</ol>',
-                        html, re.S)  # fmt: skip
+    listing = re.search(
+        r'<ol class="[^"]*(?:glossary-results__list|search-results)"[^>]*>(.*?)</ol>', html, re.S
+    )
     pattern = r'href="(?:/es)?/(?:glossary|programs|faq)/#?([a-z0-9-]+)/?"'
     return re.findall(pattern, listing.group(1)) if listing else []
 
@@ -76,10 +77,9 @@ def test_spanish_results_link_to_spanish_pages(client):
     [
         ("fianza", "immigration-bond", "Fianza de inmigración"),
         ("orden de expulsion", "final-order-of-removal", "Orden final de expulsión"),
-        ("alternativas a la detención", "alternatives-to-detention",
-         "Alternativas a la detención"),
+        ("alternativas a la detención", "alternatives-to-detention", "Alternativas a la detención"),
     ],
-)  # fmt: skip
+)
 def test_a_spanish_query_on_an_english_page_finds_the_entry_and_says_why(client, query, slug, name):
     html = client.get("/glossary/", {"q": query}).content.decode()
     found = listed(html)

@@ -13,17 +13,12 @@ class Command(BaseCommand):
         "keeps being served."
     )
 
-    stop_event = None  # a threading.Event that ends the watch (tests set it)
-    ready = None  # a threading.Event set once watching has begun (tests wait on it)
-
     def handle(self, *args, **options):
         directory = settings.CONTENT_DIR
         self.stdout.write(f"Watching {directory} for changes.")
         self.reload()
-        if self.ready is not None:
-            self.ready.set()
         # watchfiles batches the events of one save; a reload takes well under a second.
-        for _changes in watch(directory, debounce=100, step=50, stop_event=self.stop_event):
+        for _changes in watch(directory, debounce=100, step=50):
             self.reload()
 
     def reload(self) -> None:
