@@ -195,6 +195,9 @@ def test_untranslated_page_is_english_text_in_spanish_chrome(client, without_one
     assert not alternates(english) and 'hreflang="es">Español' not in english
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/es/programs/rapid-repat/" not in sitemap and "/programs/rapid-repat/" in sitemap
+    # Where other Spanish pages list it, its English name is marked as English too.
+    listing = client.get("/es/programs/").content.decode()
+    assert '<a href="/es/programs/rapid-repat/" lang="en">Rapid Removal of' in listing
     found = search.rank_site("Rapid REPAT", search.site_index("es"), search.glossary_index("es"))
     assert ("program", "rapid-repat") not in {(item.kind, item.slug) for item, _ in found}
 
