@@ -162,6 +162,13 @@ class PageAdmin(ContentAdmin):
 class SourceAdmin(ContentAdmin):
     list_display = ["source_id", "title", "date", "latest_year", "edited_in_admin"]
     search_fields = ["title", "kind", "text"]
+    # The capture's file name is where export writes the text: never typed in the admin.
+    readonly_fields = [*ContentAdmin.readonly_fields, "capture_file"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.capture_file:
+            obj.capture_file = editing.capture_file_name(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Revision)

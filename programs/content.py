@@ -7,6 +7,7 @@ set is checked before anything is written and a bad edit never reaches the site.
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,17 +15,20 @@ from pathlib import Path
 from django.conf import settings
 
 from .content_files import (
+    CAPTURE_FILE_NAME,
+    MAX_CAPTURE_BYTES,
     Collector,
     ContentErrors,
     Document,
     check_fields,
+    display_path,
     documents,
     normalize_space,
     read_text,
     suggest,
 )
 from .markdown import NO_GLOSSARY, GlossaryLinker, render
-from .models import tree_order_key
+from .models import text_hash, tree_order_key
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
@@ -119,6 +123,19 @@ def _fingerprint(record: dict) -> str:
 
 
 # --- Sources ---------------------------------------------------------------------------------
+def _read_capture(doc: Document, name: str, errors: Collector) -> str | None:
+    """A source's captured text: only ever a plain .txt file beside its .md file."""
+    if not CAPTURE_FILE_NAME.match(name):
+        message = "must be the name of a .txt file beside it, like 'ero-page.txt' (no folders)"
+        errors.add(doc, ("capture",), "capture", message)
+        return None
+    path = doc.path.parent / name
+    if not os.path.lexists(path):
+        errors.add(doc, ("capture",), "capture", f"no file {name!r} beside it")
+        return None
+    return read_text(path, errors, MAX_CAPTURE_BYTES)
+
+
 def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
     records = {}
     ids: dict[str, str] = {}
@@ -131,13 +148,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             elif sid in ids:
                 errors.add(doc, ("id",), "id", f'"{sid}" is also used by {ids[sid]}')
             ids[sid] = doc.display
-        text = None
-        if "capture" in meta:
-            capture = directory / meta["capture"]
-            if capture.parent != directory or not capture.is_file():
-                errors.add(doc, ("capture",), "capture", f"no file {meta['capture']!r} beside it")
-            else:
-                text = read_text(capture, errors)
+        text = _read_capture(doc, meta["capture"], errors) if "capture" in meta else None
         date_line = doc.meta.get("date_line") or ""
         if text and date_line and date_line not in text:
             errors.add(doc, ("date_line",), "date_line", "does not occur in the captured text")
@@ -155,6 +166,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             "latest_year": meta.get("latest_year"),
             "capture_file": meta["capture"],
             "text": text,
+            "capture_hash": text_hash(text),
             "body": doc.body,
             "body_html": rendered.html,
             "reviewed": meta.get("reviewed"),
@@ -506,10 +518,28 @@ def _link_place(doc: Document, kind: str, slug: str) -> tuple[int, str]:
     return doc.body_line, "body"
 
 
+CONTENT_FOLDERS = ("sources", "programs", "glossary", "faq", "pages")
+
+
+def _check_folders(root: Path, errors: Collector) -> None:
+    """A mistyped CONTENT_DIR or --content-dir is an error, not an empty site."""
+    if not root.is_dir():
+        message = "does not exist or is not a folder (check CONTENT_DIR or --content-dir)"
+        errors.add(display_path(root), 0, "content folder", message)
+        return
+    for name in CONTENT_FOLDERS:
+        if not (root / name).is_dir():
+            errors.add(display_path(root / name), 0, "folder", "is missing")
+
+
 def read_content(content_dir: Path | None = None) -> ContentSet:
     """Read and check every content file. Raises ContentErrors listing every problem found."""
-    root = Path(content_dir or settings.CONTENT_DIR)
+    # Resolved once: every file read must then sit in exactly this folder's sub-folders.
+    root = Path(content_dir or settings.CONTENT_DIR).resolve()
     errors = Collector()
+    _check_folders(root, errors)
+    if errors.errors:
+        raise ContentErrors(errors.errors)
     content = ContentSet()
     content.sources = read_sources(root / "sources", errors)
     by_id = {rec["source_id"]: rec for rec in content.sources.values()}

@@ -7,7 +7,9 @@ Problems are collected, never raised one at a time, so an editor sees every erro
 
 import datetime
 import difflib
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,14 @@ from frontmatter.default_handlers import YAMLHandler
 from .models import SLUG_MAX_LENGTH
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_FILE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+# A capture is a plain .txt file beside its source's .md: no folder, nothing hidden.
+CAPTURE_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.txt$")
+
+# Generous bounds on what one file may hold, so that no file can take the loader's time or
+# memory (the largest files today: a 11 KB page, a 19 KB capture).
+MAX_DOCUMENT_BYTES = 200_000
+MAX_CAPTURE_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -27,7 +37,9 @@ class ContentError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        # Line 0: the problem is the file or folder itself, not a place in it.
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}"
 
 
 class ContentErrors(Exception):
@@ -86,16 +98,110 @@ def normalize_space(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
 
 
-def read_text(path: Path, errors: Collector) -> str | None:
-    raw = path.read_bytes()
+class UnsafeFile(Exception):
+    """A path the content pipeline must not read or write; the message says why."""
+
+
+def _not_a_regular_file(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return (
+            "is a symbolic link; content files must be regular files inside the content "
+            "folder (replace the link with the file itself)"
+        )
+    kinds = [
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return f"is {kind}, not a regular file; content files must be regular files"
+
+
+def check_regular_file(path: Path, missing_ok: bool = False) -> os.stat_result | None:
+    """The file's lstat if `path` is a regular file reached through no symbolic link.
+
+    Decided from lstat, before any open: a link is never followed and a FIFO never opened.
+    `path` is absolute and built from the resolved content folder, so a folder on the way
+    that is a link makes its resolved parent differ. With `missing_ok`, a file that does not
+    exist yet passes (None) if its folder passes: the case of a file about to be written.
+    """
+    if path.parent.resolve() != path.parent:
+        raise UnsafeFile(
+            "is in a folder reached through a symbolic link; content files must be inside "
+            "the content folder itself"
+        )
     try:
-        return raw.decode("utf-8")
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if missing_ok:
+            return None
+        raise UnsafeFile("does not exist") from None
+    problem = _not_a_regular_file(st.st_mode)
+    if problem:
+        raise UnsafeFile(problem)
+    return st
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; UnsafeFile for anything else."""
+    try:
+        st = check_regular_file(path)
+        if st.st_size > limit:
+            raise UnsafeFile(f"is {st.st_size:,} bytes; the limit is {limit:,}")
+        # O_NOFOLLOW and O_NONBLOCK: should the file be swapped for a link or a FIFO after
+        # the check, the open fails or returns at once instead of following or hanging.
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        with os.fdopen(fd, "rb") as file:
+            now = os.fstat(file.fileno())
+            if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+                raise UnsafeFile("was replaced while being read; try again")
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise UnsafeFile(f"cannot be read: {exc.strerror}") from None
+    if len(data) > limit:
+        raise UnsafeFile(f"is more than {limit:,} bytes")
+    return data
+
+
+def read_text(path: Path, errors: Collector, limit: int = MAX_DOCUMENT_BYTES) -> str | None:
+    """A content file's text, or None after reporting why it cannot be used."""
+    display = display_path(path)
+    try:
+        raw = read_regular_file(path, limit)
+    except UnsafeFile as exc:
+        errors.add(display, 0, "file", str(exc))
+        return None
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        errors.add(
-            display_path(path), line, "file", f"is not UTF-8 ({exc.reason} at byte {exc.start})"
-        )
+        errors.add(display, line, "file", f"is not UTF-8 ({exc.reason} at byte {exc.start})")
         return None
+    problem = _encoding_problem(text)
+    if problem:
+        errors.add(display, *problem)
+        return None
+    return text
+
+
+def _encoding_problem(text: str) -> tuple[int, str, str] | None:
+    """(line, field, message) for text the site cannot store or compare byte for byte."""
+    # A BOM is refused rather than dropped: export writes files back byte for byte and
+    # compares them with what was loaded, so the file on disk must be exactly the text read.
+    if text.startswith("\ufeff"):
+        message = (
+            "starts with a byte order mark (BOM); save it as UTF-8 without BOM "
+            '(in most editors: "UTF-8", not "UTF-8 with BOM")'
+        )
+        return 1, "file", message
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        return line, "file", "contains a NUL character (\\0), which the database cannot store"
+    return None
 
 
 def _value_lines(node, prefix: tuple, out: dict, doc_path: str, errors: Collector) -> None:
@@ -224,6 +330,7 @@ def check_fields(doc: Document, schema: dict, errors: Collector) -> dict:
 def documents(directory: Path, errors: Collector) -> list[Document]:
     docs = []
     seen: dict[str, str] = {}
+    _report_misnamed_documents(directory, errors)
     for path in sorted(directory.glob("*.md")):
         slug = path.stem
         if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
@@ -244,6 +351,20 @@ def documents(directory: Path, errors: Collector) -> list[Document]:
         seen[slug] = doc.display
         docs.append(doc)
     return docs
+
+
+def _report_misnamed_documents(directory: Path, errors: Collector) -> None:
+    """A file renamed to `x.MD` would be skipped and its record deleted: say so instead."""
+    if not directory.is_dir():
+        return
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() == ".md" and path.suffix != ".md":
+            errors.add(
+                display_path(path),
+                0,
+                "file name",
+                f"ends in '{path.suffix}'; content files end in '.md' (lower case): rename it",
+            )
 
 
 def suggest(name: str, options) -> str:

@@ -62,6 +62,11 @@ def check_quote(source: Source | None, quote: str, figure: str | None = None) ->
     return errors
 
 
+def capture_file_name(source: Source) -> str:
+    """A source added in the admin keeps its capture beside it, named like the others."""
+    return f"{source.slug}.txt"
+
+
 def names_taken_by_other_terms(term: GlossaryTerm) -> dict[str, str]:
     """Casefolded names and acronyms of every other term -> that term's slug."""
     taken = {}

@@ -25,7 +25,7 @@ from .models import (
 
 SOURCE_FIELDS = [
     "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
-    "capture_file", "text", "body", "body_html", "reviewed", "content_hash",
+    "capture_file", "text", "capture_hash", "body", "body_html", "reviewed", "content_hash",
 ]  # fmt: skip
 PROGRAM_FIELDS = [
     "title", "acronym", "other_names", "order", "summary", "body", "body_html", "toc",
