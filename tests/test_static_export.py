@@ -1,7 +1,9 @@
 """build_site: the whole site as files that any static server serves with every link working."""
 
+import os
 import re
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -11,6 +13,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -52,8 +55,13 @@ class StaticServer:
 
 @pytest.fixture
 def export(tmp_path):
+    """A build under the strictest umask, as a deploy user's shell may have."""
     folder = tmp_path / "site"
-    call_command("build_site", output=str(folder), base_url="http://testserver")
+    previous = os.umask(0o077)
+    try:
+        call_command("build_site", output=str(folder), base_url="http://testserver")
+    finally:
+        os.umask(previous)
     return folder
 
 
@@ -135,3 +143,54 @@ def test_failed_build_leaves_the_previous_export(export, monkeypatch):
         call_command("build_site", output=str(export), base_url="http://testserver")
     assert marker.read_bytes() == before
     assert not list(export.parent.glob(".site-building-*"))
+
+
+def test_export_is_readable_by_a_web_server_running_as_another_user(export):
+    assert stat.S_IMODE(export.stat().st_mode) == 0o755
+    for path in export.rglob("*"):
+        expected = 0o755 if path.is_dir() else 0o644
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_a_rebuild_replaces_its_own_export(export):
+    (export / "stale.html").write_text("from an earlier build")
+    call_command("build_site", output=str(export), base_url="http://testserver")
+    assert (export / static_site.EXPORT_MARKER).is_file()
+    assert not (export / "stale.html").exists()
+
+
+def refused(output) -> str:
+    with pytest.raises(CommandError, match="previous export, if any, is unchanged") as exc:
+        call_command("build_site", output=str(output), base_url="http://testserver")
+    return str(exc.value)
+
+
+def test_build_refuses_the_project_its_parents_and_the_root():
+    project = settings.BASE_DIR.resolve()
+    before = sorted(p.name for p in project.iterdir())
+    for output in (project, project.parent, "/"):
+        assert "contains the project folder" in refused(output)
+    assert sorted(p.name for p in project.iterdir()) == before
+    assert (project / "manage.py").is_file()
+
+
+def test_build_refuses_the_content_folder(settings, tmp_path):
+    settings.CONTENT_DIR = tmp_path / "content"
+    settings.CONTENT_DIR.mkdir()
+    assert "contains the content folder" in refused(tmp_path)
+
+
+def test_build_refuses_a_folder_it_did_not_make(tmp_path):
+    folder = tmp_path / "mine"
+    (folder / ".git").mkdir(parents=True)
+    (folder / "notes.txt").write_text("keep me")
+    assert "was not made by build_site" in refused(folder)
+    assert (folder / "notes.txt").read_text() == "keep me" and (folder / ".git").is_dir()
+    (tmp_path / "a-file").write_text("keep me")
+    assert "is not a folder" in refused(tmp_path / "a-file")
+
+
+def test_an_empty_or_new_folder_is_accepted(tmp_path):
+    (tmp_path / "empty").mkdir()
+    static_site.check_output_folder(tmp_path / "empty")
+    static_site.check_output_folder(tmp_path / "new")
