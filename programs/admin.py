@@ -32,11 +32,20 @@ class ContentAdmin(MarkdownxModelAdmin):
         editing.record_admin_save(form.instance, form.instance._previous_file_text)
 
 
-class BodyLinksForm(forms.ModelForm):
-    """The admin supplies the model and fields; this adds the loader's link check."""
+class BodyLimitsForm(forms.ModelForm):
+    """The admin supplies the model and fields; this adds the loader's limits on markdown."""
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
+        editing.check_body_limits(body)
+        return body
+
+
+class BodyLinksForm(BodyLimitsForm):
+    """... and the loader's link check."""
+
+    def clean_body(self):
+        body = super().clean_body()
         editing.check_body_links(body)
         return body
 
@@ -158,8 +167,16 @@ class PageAdmin(ContentAdmin):
     search_fields = ["title", "body"]
 
 
+class SourceForm(BodyLimitsForm):
+    def clean_text(self):
+        text = self.cleaned_data.get("text", "")
+        editing.check_capture_size(text)
+        return text
+
+
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
+    form = SourceForm
     list_display = ["source_id", "title", "date", "latest_year", "edited_in_admin"]
     search_fields = ["title", "kind", "text"]
     # The capture's file name is where export writes the text: never typed in the admin.

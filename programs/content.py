@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
 from .content_files import (
     CAPTURE_FILE_NAME,
@@ -23,12 +24,22 @@ from .content_files import (
     check_fields,
     display_path,
     documents,
+    limit_problem,
     normalize_space,
     read_text,
     suggest,
 )
-from .markdown import NO_GLOSSARY, GlossaryLinker, render
-from .models import text_hash, tree_order_key
+from .markdown import NO_GLOSSARY, GlossaryLinker, Rendered, markdown_problems, render
+from .models import (
+    Fact,
+    GlossaryTerm,
+    Page,
+    Program,
+    Question,
+    Source,
+    text_hash,
+    tree_order_key,
+)
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
@@ -112,6 +123,29 @@ class ContentSet:
     faq: dict[str, dict] = field(default_factory=dict)
 
 
+# The model that stores each kind, and the column behind each front-matter field whose name
+# differs: the loader holds every value to the limits the database will impose.
+MODELS = {
+    "sources": Source,
+    "programs": Program,
+    "glossary": GlossaryTerm,
+    "faq": Question,
+    "pages": Page,
+}
+COLUMNS = {"id": "source_id", "capture": "capture_file"}
+
+
+def model_fields(kind: str) -> dict:
+    """Front-matter field name -> the Django field that stores it, where there is one."""
+    fields = {}
+    for name in SCHEMAS[kind]:
+        try:
+            fields[name] = MODELS[kind]._meta.get_field(COLUMNS.get(name, name))
+        except FieldDoesNotExist:
+            continue
+    return fields
+
+
 def _has_required(meta: dict, kind: str) -> bool:
     return all(name in meta for name, (required, _) in SCHEMAS[kind].items() if required)
 
@@ -140,7 +174,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
     records = {}
     ids: dict[str, str] = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["sources"], errors)
+        meta = check_fields(doc, SCHEMAS["sources"], errors, model_fields("sources"))
         sid = meta.get("id")
         if sid is not None:
             if not SOURCE_ID.match(sid):
@@ -154,7 +188,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             errors.add(doc, ("date_line",), "date_line", "does not occur in the captured text")
         if not text or not _has_required(meta, "sources"):
             continue
-        rendered = render(doc.body)
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = {
             "slug": doc.slug,
             "source_id": sid,
@@ -222,6 +256,10 @@ def _facts(doc, meta, by_id, page_sources, errors) -> list[dict]:
         elif sid not in page_sources:
             errors.add(doc, (*key, "source"), f"{name}.source", f'"{sid}" is not in sources')
         check_quote(doc, key, name, sid, fact["quote"], by_id, errors, figure=fact["figure"])
+        for column in ("figure", "label"):
+            problem = limit_problem(str(fact[column]), Fact._meta.get_field(column))
+            if problem:
+                errors.add(doc, (*key, column), f"{name}.{column}", problem)
         facts.append({k: str(fact[k]) for k in ("figure", "label", "quote")} | {"source": sid})
     return facts
 
@@ -245,9 +283,17 @@ def _other_names(doc, meta, by_id, errors) -> list[dict]:
     return names
 
 
-def _render_body(doc: Document, meta: dict, linker: GlossaryLinker):
-    """Render a body, linking glossary terms unless the page switches that off."""
-    return render(doc.body, linker if meta.get("glossary_links", True) else NO_GLOSSARY)
+def _render_body(doc: Document, linker: GlossaryLinker, errors: Collector) -> Rendered:
+    """Render a body, or report each limit it exceeds and stand in an empty rendering."""
+    problems = markdown_problems(doc.body)
+    for line, message in problems:
+        errors.add(doc, doc.body_line + line - 1, "body", message)
+    return Rendered(html="") if problems else render(doc.body, linker)
+
+
+def _linker_for(meta: dict, linker: GlossaryLinker) -> GlossaryLinker:
+    """Glossary terms are linked unless the page switches that off."""
+    return linker if meta.get("glossary_links", True) else NO_GLOSSARY
 
 
 def read_programs(
@@ -255,9 +301,9 @@ def read_programs(
 ) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["programs"], errors)
+        meta = check_fields(doc, SCHEMAS["programs"], errors, model_fields("programs"))
         sources = _source_ids(doc, meta, "sources", by_id, errors)
-        rendered = _render_body(doc, meta, linker)
+        rendered = _render_body(doc, _linker_for(meta, linker), errors)
         records[doc.slug] = {
             "slug": doc.slug,
             "title": meta.get("title", ""),
@@ -313,6 +359,15 @@ def _check_tree(records: dict[str, dict], errors: Collector) -> None:
         rec["depth"] = len(chain)
         path = [(records[a]["order"], a) for a in reversed(chain)] + [(rec["order"], rec["slug"])]
         rec["tree_order"] = tree_order_key(path)
+        _check_tree_order_length(rec, errors)
+
+
+def _check_tree_order_length(rec: dict, errors: Collector) -> None:
+    """The stored tree path (every ancestor's slug) must fit its column, deep trees too."""
+    problem = limit_problem(rec["tree_order"], Program._meta.get_field("tree_order"))
+    if problem:
+        message = f"the path from the top of the tree to this program {problem}; shorten it"
+        errors.add(rec["_doc"], ("parent",), "parent", message)
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -326,8 +381,8 @@ def read_pages(directory: Path, by_id: dict, errors: Collector) -> dict[str, dic
         if doc.slug not in PAGE_SLUGS:
             known = ", ".join(PAGE_SLUGS)
             errors.add(doc, 1, "file name", f"no page is shown at '{doc.slug}' (known: {known})")
-        meta = check_fields(doc, SCHEMAS["pages"], errors)
-        rendered = render(doc.body)
+        meta = check_fields(doc, SCHEMAS["pages"], errors, model_fields("pages"))
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = {
             "slug": doc.slug,
             "title": meta.get("title", ""),
@@ -375,9 +430,9 @@ def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
 def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["glossary"], errors)
+        meta = check_fields(doc, SCHEMAS["glossary"], errors, model_fields("glossary"))
         quote_text, quote_source = _glossary_quote(doc, meta, by_id, errors)
-        rendered = render(doc.body)
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = {
             "slug": doc.slug,
             "term": meta.get("term", ""),
@@ -441,13 +496,13 @@ def read_faq(
 ) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["faq"], errors)
+        meta = check_fields(doc, SCHEMAS["faq"], errors, model_fields("faq"))
         topic = meta.get("topic")
         if topic is not None and topic not in FAQ_TOPICS:
             errors.add(doc, ("topic",), "topic", f"unknown topic{suggest(topic, FAQ_TOPICS)}")
         quotes = _faq_sources(doc, meta, by_id, errors)
         related = [":".join(_split_ref(r)) for r in _strings(doc, meta, "related", errors)]
-        rendered = _render_body(doc, meta, linker)
+        rendered = _render_body(doc, _linker_for(meta, linker), errors)
         records[doc.slug] = {
             "slug": doc.slug,
             "question": meta.get("question", ""),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.db.backends.base.operations import BaseDatabaseOperations
 from frontmatter.default_handlers import YAMLHandler
 
 from .models import SLUG_MAX_LENGTH
@@ -27,6 +28,9 @@ CAPTURE_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.txt$")
 # memory (the largest files today: a 11 KB page, a 19 KB capture).
 MAX_DOCUMENT_BYTES = 200_000
 MAX_CAPTURE_BYTES = 1_000_000
+# Any front-matter text whose column has no limit of its own (the longest today: a 337-character
+# quote); columns with a max_length are held to it (see `limit_problem`).
+MAX_FIELD_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -228,6 +232,50 @@ class _FrontMatterLoader(yaml.SafeLoader):
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+    depth = 0
+
+    def compose_node(self, parent, index):
+        """Refuse anchors and aliases (ten lines of aliases expand to billions of values) and
+        nesting deeper than any field needs (composing recurses once per level)."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused("anchors and aliases (&name, *name) are not allowed", event.start_mark)
+        if self.depth >= MAX_FRONT_MATTER_DEPTH:
+            message = f"values nested more than {MAX_FRONT_MATTER_DEPTH} levels deep"
+            raise _Refused(message, event.start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that front matter does not allow."""
+
+    def __init__(self, problem: str, mark):
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+MAX_FRONT_MATTER_DEPTH = 6  # the deepest field, facts[0].quote, is 3
+
+
+def _flow_nesting_problem(front: str) -> tuple[int, str] | None:
+    """(line in the file, message) if '[' and '{' nest too deep.
+
+    PyYAML's scanner slows down with the square of nested '[' and '{' (2,000 take 4 s), before
+    composing begins, so they are counted first. Quoted brackets count too: no field needs
+    them nested. Line n of the front matter text is line n of the file (it starts with the
+    rest of the opening '---' line).
+    """
+    depth = 0
+    for number, line in enumerate(front.split("\n"), start=1):
+        for char in line:
+            depth += char in "[{"
+            depth -= char in "]}" and depth > 0
+            if depth > MAX_FRONT_MATTER_DEPTH:
+                return number, f"'[' or '{{' nested more than {MAX_FRONT_MATTER_DEPTH} deep"
+    return None
 
 
 def read_document(path: Path, errors: Collector) -> Document | None:
@@ -244,6 +292,10 @@ def read_document(path: Path, errors: Collector) -> Document | None:
     except ValueError:
         errors.add(display, 1, "front matter", "not closed: add a '---' line after it")
         return None
+    nesting = _flow_nesting_problem(front)
+    if nesting:
+        errors.add(display, nesting[0], "front matter", nesting[1])
+        return None
     loader = _FrontMatterLoader(front)
     try:
         node = loader.get_single_node()
@@ -253,7 +305,8 @@ def read_document(path: Path, errors: Collector) -> Document | None:
         mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc)
-        errors.add(display, line, "front matter", f"invalid YAML: {problem}")
+        prefix = "" if isinstance(exc, _Refused) else "invalid YAML: "
+        errors.add(display, line, "front matter", f"{prefix}{problem}")
         return None
     finally:
         loader.dispose()
@@ -306,8 +359,57 @@ def check_kind(value, kind: str):
     raise AssertionError(kind)
 
 
-def check_fields(doc: Document, schema: dict, errors: Collector) -> dict:
-    """Required and unknown fields, and each value's kind; returns the cleaned values."""
+def limit_problem(value, model_field=None) -> str | None:
+    """What the database would refuse in a value, from the model field that stores it.
+
+    Text is held to the field's max_length, or to MAX_FIELD_CHARS where the column has no
+    limit; whole numbers to the range of the field's column type on every database Django
+    supports (SQLite would store what PostgreSQL refuses).
+    """
+    if isinstance(value, str):
+        limit = getattr(model_field, "max_length", None) or MAX_FIELD_CHARS
+        if len(value) > limit:
+            return f"is {len(value):,} characters; the limit is {limit:,}"
+    elif isinstance(value, int) and not isinstance(value, bool) and model_field is not None:
+        ranges = BaseDatabaseOperations.integer_field_ranges
+        low, high = ranges.get(model_field.get_internal_type(), (None, None))
+        if low is not None and not low <= value <= high:
+            return f"must be between {low:,} and {high:,}"
+    return None
+
+
+def check_value_sizes(doc: Document, errors: Collector) -> None:
+    """Text inside lists and mappings (quotes, other names): no value over MAX_FIELD_CHARS."""
+
+    def walk(value, key: tuple) -> None:
+        if isinstance(value, dict):
+            for name, item in value.items():
+                walk(item, (*key, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, (*key, i))
+        elif len(key) > 1 and isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+            message = f"is {len(value):,} characters; the limit is {MAX_FIELD_CHARS:,}"
+            errors.add(doc, key, field_label(key), message)
+
+    walk(doc.meta, ())
+
+
+def field_label(key: tuple) -> str:
+    """("facts", 0, "quote") -> "facts[0].quote", as messages name fields."""
+    label = ""
+    for part in key:
+        label += f"[{part}]" if isinstance(part, int) else (f".{part}" if label else str(part))
+    return label
+
+
+def check_fields(
+    doc: Document, schema: dict, errors: Collector, model_fields: dict | None = None
+) -> dict:
+    """Required and unknown fields, each value's kind and the limits of the model field that
+    stores it (`model_fields`: front-matter name -> Django field); returns the cleaned values."""
+    check_value_sizes(doc, errors)
+    model_fields = model_fields or {}
     clean = {}
     for name in doc.meta:
         if name not in schema:
@@ -324,6 +426,11 @@ def check_fields(doc: Document, schema: dict, errors: Collector) -> dict:
             clean[name] = check_kind(value, kind)
         except ValueError as exc:
             errors.add(doc, (name,), name, str(exc))
+            continue
+        problem = limit_problem(clean[name], model_fields.get(name))
+        if problem:
+            errors.add(doc, (name,), name, problem)
+            del clean[name]
     return clean
 
 

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from .content import normalize_space
+from .content_files import MAX_CAPTURE_BYTES
 from .export import file_text_for
-from .markdown import NO_GLOSSARY, GlossaryLinker, render
+from .markdown import NO_GLOSSARY, GlossaryLinker, markdown_problems, render
 from .models import (
     ContentItem,
     ContentVersion,
@@ -21,6 +22,22 @@ from .models import (
     tree_order_key,
 )
 from .sync import keep_revision
+
+
+def check_body_limits(text: str) -> None:
+    """The loader's limits on markdown (size, nesting...), each with its line."""
+    problems = markdown_problems(text)
+    if problems:
+        raise ValidationError([f"Line {line}: {message}." for line, message in problems])
+
+
+def check_capture_size(text: str) -> None:
+    """A capture the loader would refuse to read back is refused here first."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_CAPTURE_BYTES:
+        raise ValidationError(
+            f"The text is {size:,} bytes; a capture file may have at most {MAX_CAPTURE_BYTES:,}."
+        )
 
 
 def check_body_links(text: str) -> None:

@@ -19,6 +19,7 @@ from . import open_data as open_data_module
 from . import search
 from .content import FAQ_TOPICS
 from .context_processors import site
+from .markdown import strip_comments
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 from .tree import build_tree, walk
 
@@ -103,6 +104,9 @@ def program_history(request: HttpRequest, slug: str) -> HttpResponse:
         {"label": "earlier", "date": r.saved_at, "by": r.replaced_by, "text": r.file_text}
         for r in revisions
     ]
+    for version in versions:
+        # Editors' HTML comments are notes to each other, left out as on the page itself.
+        version["text"] = strip_comments(version["text"])
     for newer, older in itertools.pairwise(versions):
         newer["diff"] = diff_lines(older["text"], newer["text"])
     return render(request, "programs/history.html", {"program": program, "versions": versions})

@@ -84,3 +84,93 @@ def test_the_watcher_refuses_a_mass_delete(tmp_path, settings):
     WatchCommand().reload()
     assert "would delete" in settings.CONTENT_ERRORS_FILE.read_text()
     assert GlossaryTerm.objects.exists()
+
+
+# --- 10. Renamed files, BOMs, unloaded capture edits, editors' comments ------------------------
+def test_a_file_renamed_to_upper_case_md_is_reported_and_its_record_kept(content_copy, capsys):
+    path = content_copy / "programs" / "rapid-repat.md"
+    path.rename(path.with_suffix(".MD"))
+    before = snapshot()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_content", content_dir=str(content_copy))
+    err = capsys.readouterr().err
+    assert "programs/rapid-repat.MD: file name: ends in '.MD'" in err
+    assert snapshot() == before
+
+
+def test_a_byte_order_mark_gets_a_clear_message(content_copy):
+    path = content_copy / "programs" / "rapid-repat.md"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    with pytest.raises(ContentErrors) as exc:
+        read_content(content_copy)
+    messages = [str(e) for e in exc.value.errors]
+    assert any(
+        "programs/rapid-repat.md:1: file: starts with a byte order mark (BOM)" in m
+        for m in messages
+    ), messages
+    assert not any("front matter" in m for m in messages)  # the old, misleading message
+
+
+def test_export_refuses_to_overwrite_an_unloaded_capture_edit(content_copy, capsys):
+    capture = content_copy / "sources" / "fugitive-operations-page.txt"
+    capture.write_text(capture.read_text() + "\nA paragraph added on disk.\n")
+    Source.objects.filter(slug="fugitive-operations-page").update(
+        text="Edited in the admin.", edited_in_admin=True
+    )
+    with pytest.raises(CommandError, match="Nothing was written"):
+        call_command("export_content", content_dir=str(content_copy))
+    err = capsys.readouterr().err
+    assert "sources/fugitive-operations-page.txt: changed on disk since the last load" in err
+    assert "A paragraph added on disk." in capture.read_text()
+    call_command("export_content", content_dir=str(content_copy), overwrite_file_edits=True)
+    assert capture.read_text() == "Edited in the admin."
+
+
+def test_an_unchanged_capture_is_exported_over_without_complaint(content_copy):
+    Source.objects.filter(slug="fugitive-operations-page").update(
+        text="Edited in the admin.", edited_in_admin=True
+    )
+    call_command("export_content", content_dir=str(content_copy))
+    capture = content_copy / "sources" / "fugitive-operations-page.txt"
+    assert capture.read_text() == "Edited in the admin."
+
+
+NOTE = "EDITORS-ONLY-NOTE-x7q"
+
+
+@pytest.fixture
+def commented(content_copy):
+    """rapid-repat with an editor's note in its body, loaded."""
+    path = content_copy / "programs" / "rapid-repat.md"
+    text = path.read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    path.write_text(f"{front}\n---\n<!-- {NOTE}: check with legal -->\n{body}", encoding="utf-8")
+    call_command("load_content", content_dir=str(content_copy))
+    return path
+
+
+def test_html_comments_are_kept_in_the_file_but_never_published(commented, client):
+    program = Program.objects.get(slug="rapid-repat")
+    assert NOTE in program.body and NOTE in program.file_text  # the editors' copy keeps it
+    for url in (
+        "/programs/rapid-repat/",
+        "/programs/rapid-repat/history/",
+        "/data/programs.json",
+        "/data/programs.csv",
+        "/search/?q=legal",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert NOTE not in response.content.decode(), url
+
+
+def test_a_comment_on_its_own_line_leaves_the_paragraphs_as_they_were():
+    from programs.markdown import render
+
+    assert render("One\n<!-- note -->\ntwo").html == render("One\ntwo").html == "<p>One\ntwo</p>"
+    assert render("A <!-- x --> b").html == "<p>A  b</p>"
+
+
+def test_export_keeps_editors_comments_in_the_file(commented, content_copy):
+    call_command("export_content", content_dir=str(content_copy))
+    assert NOTE in commented.read_text(encoding="utf-8")

@@ -2,8 +2,8 @@
 the loader reads only regular files there (no links, FIFOs or devices), writing nothing else."""
 
 import os
+import signal
 import socket
-import threading
 from pathlib import Path
 
 import pytest
@@ -37,24 +37,20 @@ def files_of(folder: Path) -> dict[str, bytes]:
 def within(seconds: float, function, *args, **kwargs):
     """Run `function`, failing (not hanging the test run) if it takes longer than `seconds`.
 
-    A daemon thread, so that a call blocked for ever (a FIFO opened for reading) cannot keep
-    the test process from exiting either.
+    A timer signal interrupts it, even when blocked in a system call (opening a FIFO), so the
+    call stays in the test's own thread, with its database connection.
     """
-    outcome = {}
 
-    def run():
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as exc:  # re-raised in the test's own thread
-            outcome["error"] = exc
+    def expire(signum, frame):
+        raise TimeoutError(f"{function.__name__} still running after {seconds} s")
 
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"{function.__name__} still running after {seconds} s"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*args, **kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def content_errors(directory: Path) -> list[str]:

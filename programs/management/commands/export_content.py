@@ -23,8 +23,8 @@ class Command(BaseCommand):
             for problem in exc.problems:
                 self.stderr.write(problem)
             raise CommandError(
-                f"{len(exc.problems)} file(s) would not be plain files in {directory}. "
-                "Nothing was written."
+                f"{len(exc.problems)} file(s) cannot be written safely: export writes only "
+                f"plain files inside {directory}. Nothing was written."
             ) from None
         except FilesChangedSinceLoad as exc:
             for path in exc.paths:
