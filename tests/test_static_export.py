@@ -20,6 +20,8 @@ from django.core.management.base import CommandError
 from programs import static_site
 from programs.models import GlossaryTerm, Program
 
+from .conftest import SITE_URL
+
 pytestmark = pytest.mark.django_db
 
 
@@ -59,7 +61,7 @@ def export(tmp_path):
     folder = tmp_path / "site"
     previous = os.umask(0o077)
     try:
-        call_command("build_site", output=str(folder), base_url="http://testserver")
+        call_command("build_site", output=str(folder), base_url=SITE_URL)
     finally:
         os.umask(previous)
     return folder
@@ -140,7 +142,7 @@ def test_failed_build_leaves_the_previous_export(export, monkeypatch):
 
     monkeypatch.setattr(static_site, "_index_for_search", fail)
     with pytest.raises(CommandError, match="previous export, if any, is unchanged"):
-        call_command("build_site", output=str(export), base_url="http://testserver")
+        call_command("build_site", output=str(export), base_url=SITE_URL)
     assert marker.read_bytes() == before
     assert not list(export.parent.glob(".site-building-*"))
 
@@ -154,14 +156,14 @@ def test_export_is_readable_by_a_web_server_running_as_another_user(export):
 
 def test_a_rebuild_replaces_its_own_export(export):
     (export / "stale.html").write_text("from an earlier build")
-    call_command("build_site", output=str(export), base_url="http://testserver")
+    call_command("build_site", output=str(export), base_url=SITE_URL)
     assert (export / static_site.EXPORT_MARKER).is_file()
     assert not (export / "stale.html").exists()
 
 
 def refused(output) -> str:
     with pytest.raises(CommandError, match="previous export, if any, is unchanged") as exc:
-        call_command("build_site", output=str(output), base_url="http://testserver")
+        call_command("build_site", output=str(output), base_url=SITE_URL)
     return str(exc.value)
 
 
