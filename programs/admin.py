@@ -33,10 +33,14 @@ class ContentAdmin(MarkdownxModelAdmin):
 
 
 class BodyLinksForm(forms.ModelForm):
-    """The admin supplies the model and fields; this adds the loader's link rule."""
+    """The admin supplies the model and fields; this adds the loader's markdown limits and link
+    rule."""
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
+        problems = editing.body_limit_problems(body)
+        if problems:
+            raise ValidationError(problems)
         problems = editing.body_link_problems(body)
         if problems:
             raise ValidationError(problems)
@@ -173,6 +177,13 @@ class PageAdmin(ContentAdmin):
 
 
 class SourceForm(BodyLinksForm):
+    def clean_text(self):
+        text = self.cleaned_data.get("text", "")
+        problem = editing.capture_size_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
     def clean(self):
         # A changed text must still hold every quote that cites it, as the next load checks.
         data = super().clean()
@@ -190,6 +201,13 @@ class SourceAdmin(ContentAdmin):
     form = SourceForm
     list_display = ["source_id", "title", "date", "latest_year", "edited_in_admin"]
     search_fields = ["title", "kind", "text"]
+    # The capture's file name is where export writes the text: never typed in the admin.
+    readonly_fields = [*ContentAdmin.readonly_fields, "capture_file"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.capture_file:
+            obj.capture_file = editing.capture_file_name(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Revision)

@@ -7,19 +7,26 @@ set is checked before anything is written and a bad edit never reaches the site.
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
 from . import rules
 from .content_files import (
+    CAPTURE_FILE_NAME,
+    MAX_CAPTURE_BYTES,
     Collector,
     ContentErrors,
     Document,
     check_fields,
+    display_path,
     documents,
+    limit_problem,
     normalize_space,
     read_text,
     suggest,
@@ -35,7 +42,8 @@ from .kinds import (
     TERM,
     Kind,
 )
-from .markdown import NO_GLOSSARY, GlossaryLinker, render
+from .markdown import NO_GLOSSARY, GlossaryLinker, Rendered, markdown_problems, render
+from .models import Fact, Program, text_hash
 from .translations import read_translations
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
@@ -66,6 +74,23 @@ class ContentSet:
         return [(kind, self.of(kind)) for kind in KINDS]
 
 
+@cache
+def model_fields(kind: Kind) -> dict:
+    """Front-matter field name -> the Django field that stores it, where there is one: the
+    loader holds every value to the limits the database will impose."""
+    fields = {}
+    for f in kind.fields:
+        try:
+            fields[f.name] = kind.model._meta.get_field(f.model_field)
+        except FieldDoesNotExist:
+            continue
+    return fields
+
+
+def _check_fields(doc: Document, kind: Kind, errors: Collector) -> dict:
+    return check_fields(doc, kind.schema, errors, model_fields(kind))
+
+
 def _has_required(meta: dict, kind: Kind) -> bool:
     return all(f.name in meta for f in kind.fields if f.required)
 
@@ -86,11 +111,24 @@ def _fingerprint(record: dict) -> str:
 
 
 # --- Sources ---------------------------------------------------------------------------------
+def _read_capture(doc: Document, name: str, errors: Collector) -> str | None:
+    """A source's captured text: only ever a plain .txt file beside its .md file."""
+    if not CAPTURE_FILE_NAME.match(name):
+        message = "must be the name of a .txt file beside it, like 'ero-page.txt' (no folders)"
+        errors.add(doc, ("capture",), "capture", message)
+        return None
+    path = doc.path.parent / name
+    if not os.path.lexists(path):
+        errors.add(doc, ("capture",), "capture", f"no file {name!r} beside it")
+        return None
+    return read_text(path, errors, MAX_CAPTURE_BYTES)
+
+
 def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
     records = {}
     ids: dict[str, str] = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SOURCE.schema, errors)
+        meta = _check_fields(doc, SOURCE, errors)
         sid = meta.get("id")
         if sid is not None:
             if not SOURCE_ID.match(sid):
@@ -98,13 +136,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             elif sid in ids:
                 errors.add(doc, ("id",), "id", f'"{sid}" is also used by {ids[sid]}')
             ids[sid] = doc.display
-        text = None
-        if "capture" in meta:
-            capture = directory / meta["capture"]
-            if capture.parent != directory or not capture.is_file():
-                errors.add(doc, ("capture",), "capture", f"no file {meta['capture']!r} beside it")
-            else:
-                text = read_text(capture, errors)
+        text = _read_capture(doc, meta["capture"], errors) if "capture" in meta else None
         # Exactly as the page gives it, leading spaces included (the field check strips them).
         date_line = str(doc.meta.get("date_line") or "")
         problem = text and rules.date_line_problem(date_line, text)
@@ -112,10 +144,12 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             errors.add(doc, ("date_line",), "date_line", problem)
         if not text or not _has_required(meta, SOURCE):
             continue
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = _record(doc, SOURCE, meta) | {
             "date_line": date_line,
             "text": text,
-            "body_html": render(doc.body).html,
+            "capture_hash": text_hash(text),
+            "body_html": rendered.html,
             "_normalized": normalize_space(text),
         }
     return records
@@ -168,6 +202,10 @@ def _facts(doc, meta, by_id, page_sources, errors) -> list[dict]:
         if problem:
             errors.add(doc, (*key, "source"), f"{name}.source", problem)
         _check_quote(doc, key, name, sid, fact["quote"], by_id, errors, figure=fact["figure"])
+        for column in ("figure", "label"):
+            problem = limit_problem(str(fact[column]), Fact._meta.get_field(column))
+            if problem:
+                errors.add(doc, (*key, column), f"{name}.{column}", problem)
         facts.append({k: str(fact[k]) for k in ("figure", "label", "quote")} | {"source": sid})
     return facts
 
@@ -192,9 +230,17 @@ def _other_names(doc, meta, by_id, errors) -> list[dict]:
     return names
 
 
-def _render_body(doc: Document, meta: dict, linker: GlossaryLinker):
-    """Render a body, linking glossary terms unless the page switches that off."""
-    return render(doc.body, linker if meta.get("glossary_links", True) else NO_GLOSSARY)
+def _render_body(doc: Document, linker: GlossaryLinker, errors: Collector) -> Rendered:
+    """Render a body, or report each limit it exceeds and stand in an empty rendering."""
+    problems = markdown_problems(doc.body)
+    for line, message in problems:
+        errors.add(doc, doc.body_line + line - 1, "body", message)
+    return Rendered(html="") if problems else render(doc.body, linker)
+
+
+def _linker_for(meta: dict, linker: GlossaryLinker) -> GlossaryLinker:
+    """Glossary terms are linked unless the page switches that off."""
+    return linker if meta.get("glossary_links", True) else NO_GLOSSARY
 
 
 def read_programs(
@@ -202,9 +248,9 @@ def read_programs(
 ) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, PROGRAM.schema, errors)
+        meta = _check_fields(doc, PROGRAM, errors)
         sources = _source_ids(doc, meta, "sources", by_id, errors)
-        rendered = _render_body(doc, meta, linker)
+        rendered = _render_body(doc, _linker_for(meta, linker), errors)
         records[doc.slug] = _record(doc, PROGRAM, meta) | {
             "other_names": _other_names(doc, meta, by_id, errors),
             "parent": meta.get("parent"),
@@ -259,6 +305,15 @@ def _check_tree(records: dict[str, dict], errors: Collector) -> None:
         rec["depth"] = len(chain)
         path = [(records[a]["order"], a) for a in chain] + [(rec["order"], rec["slug"])]
         rec["tree_order"] = rules.tree_order_key(path)
+        _check_tree_order_length(rec, errors)
+
+
+def _check_tree_order_length(rec: dict, errors: Collector) -> None:
+    """The stored tree path (every ancestor's slug) must fit its column, deep trees too."""
+    problem = limit_problem(rec["tree_order"], Program._meta.get_field("tree_order"))
+    if problem:
+        message = f"the path from the top of the tree to this program {problem}; shorten it"
+        errors.add(rec["_doc"], ("parent",), "parent", message)
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -268,8 +323,8 @@ def read_pages(directory: Path, by_id: dict, errors: Collector) -> dict[str, dic
         if doc.slug not in PAGE_SLUGS:
             known = ", ".join(PAGE_SLUGS)
             errors.add(doc, 1, "file name", f"no page is shown at '{doc.slug}' (known: {known})")
-        meta = check_fields(doc, PAGE.schema, errors)
-        rendered = render(doc.body)
+        meta = _check_fields(doc, PAGE, errors)
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = _record(doc, PAGE, meta) | {
             "sources": _source_ids(doc, meta, "sources", by_id, errors),
             "body_html": rendered.html,
@@ -302,9 +357,9 @@ def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
 def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, TERM.schema, errors)
+        meta = _check_fields(doc, TERM, errors)
         quote_text, quote_source = _glossary_quote(doc, meta, by_id, errors)
-        rendered = render(doc.body)
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = _record(doc, TERM, meta) | {
             "related": meta.get("related", []),
             "see_also": meta.get("see_also", []),
@@ -347,13 +402,13 @@ def read_faq(
 ) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, QUESTION.schema, errors)
+        meta = _check_fields(doc, QUESTION, errors)
         problem = "topic" in meta and rules.topic_problem(meta["topic"])
         if problem:
             errors.add(doc, ("topic",), "topic", problem)
         quotes = _faq_sources(doc, meta, by_id, errors)
         related = [":".join(_split_ref(r)) for r in meta.get("related", [])]
-        rendered = _render_body(doc, meta, linker)
+        rendered = _render_body(doc, _linker_for(meta, linker), errors)
         records[doc.slug] = _record(doc, QUESTION, meta) | {
             "source_quotes": quotes,
             "sources": sorted({q["id"] for q in quotes}),
@@ -399,10 +454,28 @@ def _link_place(doc: Document, kind: str, slug: str) -> tuple[int, str]:
     return doc.body_line, "body"
 
 
+CONTENT_FOLDERS = tuple(kind.folder for kind in KINDS)
+
+
+def _check_folders(root: Path, errors: Collector) -> None:
+    """A mistyped CONTENT_DIR or --content-dir is an error, not an empty site."""
+    if not root.is_dir():
+        message = "does not exist or is not a folder (check CONTENT_DIR or --content-dir)"
+        errors.add(display_path(root), 0, "content folder", message)
+        return
+    for name in CONTENT_FOLDERS:
+        if not (root / name).is_dir():
+            errors.add(display_path(root / name), 0, "folder", "is missing")
+
+
 def read_content(content_dir: Path | None = None) -> ContentSet:
     """Read and check every content file. Raises ContentErrors listing every problem found."""
-    root = Path(content_dir or settings.CONTENT_DIR)
+    # Resolved once: every file read must then sit in exactly this folder's sub-folders.
+    root = Path(content_dir or settings.CONTENT_DIR).resolve()
     errors = Collector()
+    _check_folders(root, errors)
+    if errors.errors:
+        raise ContentErrors(errors.errors)
     content = ContentSet()
     content.sources = read_sources(root / "sources", errors)
     by_id = {rec["source_id"]: rec for rec in content.sources.values()}

@@ -7,11 +7,13 @@ loader's answer in the loader's words. The admin's forms (`programs.admin`) call
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
 from . import rules
+from .content_files import MAX_CAPTURE_BYTES
 from .export import file_text_for
 from .kinds import BY_LINK
-from .markdown import NO_GLOSSARY, GlossaryLinker, render
+from .markdown import NO_GLOSSARY, GlossaryLinker, MarkdownTooComplex, markdown_problems, render
 from .models import (
     ContentItem,
     ContentVersion,
@@ -30,11 +32,41 @@ def glossary_linker() -> GlossaryLinker:
 
 
 def render_preview(text: str) -> str:
-    """django-markdownx's preview hook: the same render as a program page, glossary included."""
-    return render(text, glossary_linker()).html
+    """django-markdownx's preview hook: the same render as a program page, glossary included.
+
+    Text over the limits gets the reasons instead of a preview, as the save would.
+    """
+    try:
+        return render(text, glossary_linker()).html
+    except MarkdownTooComplex as exc:
+        items = "".join(
+            f"<li>{escape(f'line {line}: {message}')}</li>" for line, message in exc.problems
+        )
+        return (
+            '<div class="usa-alert usa-alert--error usa-alert--slim"><div class="usa-alert__body">'
+            f"<p>Not previewed: the text is over the limits.</p><ul>{items}</ul></div></div>"
+        )
 
 
 # --- The loader's rules, on one record against the database ----------------------------------
+def body_limit_problems(text: str) -> list[str]:
+    """The loader's limits on markdown (size, nesting...), each with its line."""
+    return [f"Line {line}: {message}." for line, message in markdown_problems(text)]
+
+
+def capture_size_problem(text: str) -> str | None:
+    """A capture the loader would refuse to read back is refused here first."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_CAPTURE_BYTES:
+        return f"The text is {size:,} bytes; a capture file may have at most {MAX_CAPTURE_BYTES:,}."
+    return None
+
+
+def capture_file_name(source: Source) -> str:
+    """A source added in the admin keeps its capture beside it, named like the others."""
+    return f"{source.slug}.txt"
+
+
 def body_link_problems(text: str) -> list[str]:
     """rules.link_problem for every internal link in a body."""
     slugs: dict[str, set[str] | None] = {}

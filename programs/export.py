@@ -5,6 +5,7 @@ rewrites every file byte for byte. A record saved in the admin gets its file tex
 `file_text_for`, which writes the fields in the order of the loader's schema.
 """
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +13,14 @@ import yaml
 from django.conf import settings
 
 from .content import ContentErrors, read_content
+from .content_files import (
+    CAPTURE_FILE_NAME,
+    MAX_CAPTURE_BYTES,
+    SLUG_FILE_NAME,
+    UnsafeFile,
+    check_regular_file,
+    read_regular_file,
+)
 from .kinds import BY_NAME, KINDS, Field
 from .models import ContentItem, GlossaryTerm, Program, Question, Source, text_hash
 
@@ -118,47 +127,115 @@ class FilesChangedSinceLoad(Exception):
         super().__init__(", ".join(paths))
 
 
-def _planned_writes(root: Path) -> tuple[dict[Path, tuple[ContentItem, str]], set[Path]]:
-    """Every file the database says should exist, with its text and its record."""
-    planned: dict[Path, tuple[ContentItem, str]] = {}
+class UnsafePaths(Exception):
+    """Records whose file would be outside the content folder or not a regular file."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One file an export would write: its record, its text, and the record's hash field."""
+
+    obj: ContentItem
+    text: str
+    hash_field: str  # "file_hash" (the .md file) or "capture_hash" (a source's capture)
+
+
+def _target(root: Path, directory: str, name: str, pattern) -> Path:
+    """root/directory/name, only if `name` is a plain file name the loader would read."""
+    if not pattern.match(name):
+        raise UnsafeFile("is not a plain file name that the loader would read")
+    path = root / directory / name
+    check_regular_file(path, missing_ok=True)
+    if not path.resolve().is_relative_to(root):
+        raise UnsafeFile("is outside the content folder")
+    return path
+
+
+def _files_of(obj: ContentItem) -> list[tuple[str, object, str, str]]:
+    """(file name, the pattern it must match, text, hash field) of each file a record writes."""
+    files = [(f"{obj.slug}.md", SLUG_FILE_NAME, obj.file_text, "file_hash")]
+    if isinstance(obj, Source):
+        files.append((obj.capture_file, CAPTURE_FILE_NAME, obj.text, "capture_hash"))
+    return files
+
+
+def _planned_writes(root: Path) -> dict[Path, _Write]:
+    """Every file the database says should exist; UnsafePaths if any is not safe to write."""
+    planned: dict[Path, _Write] = {}
+    problems = []
     for kind in KINDS:
         for obj in kind.model.objects.all():
-            planned[root / kind.folder / f"{obj.slug}.md"] = (obj, obj.file_text)
-            if isinstance(obj, Source):
-                planned[root / kind.folder / obj.capture_file] = (obj, obj.text)
-    return planned, set(planned)
+            for name, pattern, text, hash_field in _files_of(obj):
+                try:
+                    path = _target(root, kind.folder, name, pattern)
+                except UnsafeFile as exc:
+                    problems.append(f"{kind.folder}/{name} ({obj.KIND}:{obj.slug}): {exc}")
+                else:
+                    planned[path] = _Write(obj, text, hash_field)
+    if problems:
+        raise UnsafePaths(problems)
+    return planned
+
+
+def _changed_since_load(root: Path, planned: dict[Path, _Write]) -> list[str]:
+    """Files whose text is neither what was last loaded or exported nor what would be written."""
+    changed = []
+    for path, write in planned.items():
+        loaded_hash = getattr(write.obj, write.hash_field)
+        if not loaded_hash or not os.path.lexists(path):
+            continue
+        on_disk = read_regular_file(path, MAX_CAPTURE_BYTES)
+        if text_hash(on_disk.decode("utf-8", errors="replace")) not in {
+            loaded_hash,
+            text_hash(write.text),
+        }:
+            changed.append(str(path.relative_to(root)))
+    return sorted(changed)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write a regular file without following a link that may have appeared since the check."""
+    path.parent.mkdir(exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    with os.fdopen(os.open(path, flags, 0o644), "wb") as file:
+        file.write(data)
 
 
 def export_content(content_dir: Path | None = None, force: bool = False) -> ExportResult:
     """Write every record's file; files that have no record are reported, never deleted.
 
-    All or nothing: if any file was changed on disk since it was last loaded or exported (an
-    edit nobody has loaded), nothing is written unless `force`.
+    All or nothing: nothing is written if any record names a file that is not a plain file in
+    the content folder (UnsafePaths), or, unless `force`, if any file was changed on disk since
+    it was last loaded or exported (an edit nobody has loaded: FilesChangedSinceLoad).
     """
-    root = Path(content_dir or settings.CONTENT_DIR)
-    planned, known = _planned_writes(root)
-    result = ExportResult()
-    conflicts = []
-    for path, (obj, text) in planned.items():
-        if not path.exists() or not path.name.endswith(".md"):
-            continue
-        on_disk = text_hash(path.read_text(encoding="utf-8", errors="replace"))
-        if on_disk not in {obj.file_hash, text_hash(text)} and obj.file_hash:
-            conflicts.append(str(path.relative_to(root)))
+    root = Path(content_dir or settings.CONTENT_DIR).resolve()
+    if not root.is_dir():
+        raise UnsafePaths([f"{root}: does not exist or is not a folder"])
+    try:
+        planned = _planned_writes(root)
+        conflicts = _changed_since_load(root, planned)
+    except UnsafeFile as exc:  # a file turned unsafe between the checks
+        raise UnsafePaths([str(exc)]) from None
     if conflicts and not force:
-        raise FilesChangedSinceLoad(sorted(conflicts))
-    for path, (obj, text) in planned.items():
-        if path.exists() and path.read_bytes() == text.encode("utf-8"):
+        raise FilesChangedSinceLoad(conflicts)
+    result = ExportResult()
+    for path, write in planned.items():
+        data = write.text.encode("utf-8")
+        if os.path.lexists(path) and read_regular_file(path, MAX_CAPTURE_BYTES) == data:
             result.unchanged += 1
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
+        _write_file(path, data)
         result.written.append(str(path.relative_to(root)))
-        if path.name.endswith(".md"):
-            type(obj).objects.filter(pk=obj.pk).update(file_hash=text_hash(text))
+        type(write.obj).objects.filter(pk=write.obj.pk).update(
+            **{write.hash_field: text_hash(write.text)}
+        )
     for kind in KINDS:
         for path in sorted((root / kind.folder).glob("*")):
-            if path.is_file() and path not in known:
+            if path.is_file() and path not in planned:
                 result.untracked.append(str(path.relative_to(root)))
     _mark_exported(root)
     return result

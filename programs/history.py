@@ -3,6 +3,7 @@
 import difflib
 import itertools
 
+from .markdown import strip_comments
 from .models import Program, Revision
 
 
@@ -14,6 +15,9 @@ def versions(program: Program) -> list[dict]:
         {"label": "earlier", "date": r.saved_at, "by": r.replaced_by, "text": r.file_text}
         for r in Revision.objects.filter(kind=Program.KIND, slug=program.slug)
     ]
+    for version in found:
+        # Editors' HTML comments are notes to each other, left out as on the page itself.
+        version["text"] = strip_comments(version["text"])
     for newer, older in itertools.pairwise(found):
         newer["diff"] = diff_lines(older["text"], newer["text"])
     return found

@@ -110,6 +110,9 @@ class Source(ContentItem):
     latest_year = models.PositiveIntegerField(_("newest year in the text"))
     capture_file = models.CharField(max_length=200)
     text = models.TextField(help_text=_("The captured page text, verbatim."))
+    # The capture file's hash as last loaded or exported, as `file_hash` is for the .md file:
+    # an export refuses to overwrite a capture edited on disk since then.
+    capture_hash = models.CharField(max_length=64, blank=True, editable=False)
     body = MarkdownxField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
     reviewed = models.DateField()

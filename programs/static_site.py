@@ -6,6 +6,7 @@ export is built in a scratch folder beside the target and swapped in only when c
 failed build leaves the previous export in place.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -22,6 +24,8 @@ from .models import GlossaryTerm, Program, Source
 from .open_data import DATASETS
 
 NOT_FOUND_PROBE = "/this-page-does-not-exist/"
+# Written into every export: a folder without it is not ours to replace, unless empty.
+EXPORT_MARKER = ".ero-explained-export"
 
 
 class BuildFailed(Exception):
@@ -81,9 +85,38 @@ def _index_for_search(root: Path) -> None:
         raise BuildFailed(f"pagefind failed: {result.stderr or result.stdout}")
 
 
+def check_output_folder(output: Path) -> None:
+    """Refuse a folder that replacing would destroy: one holding the project or the content,
+    or any non-empty folder that an earlier build did not make."""
+    for name, protected in (("project", settings.BASE_DIR), ("content", settings.CONTENT_DIR)):
+        if Path(protected).resolve().is_relative_to(output):
+            raise BuildFailed(f"{output} is or contains the {name} folder; choose another folder")
+    if not output.exists() and not output.is_symlink():
+        return
+    if not output.is_dir():
+        raise BuildFailed(f"{output} exists and is not a folder")
+    if not (output / EXPORT_MARKER).is_file() and any(output.iterdir()):
+        raise BuildFailed(
+            f"{output} is not empty and was not made by build_site (it has no {EXPORT_MARKER} "
+            "file): choose a new or empty folder"
+        )
+
+
+def _make_readable(root: Path) -> None:
+    """Folders 755 and files 644 whatever the umask (the scratch folder itself is 700), so
+    that a web server running as another user can serve the export."""
+    for folder, _dirs, files in os.walk(root):
+        os.chmod(folder, 0o755)  # noqa: S103 (a public site: readable by all is the point)
+        for name in files:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                os.chmod(path, 0o644)
+
+
 def build_site(output: Path, base_url: str) -> int:
     """Build into a scratch folder, then swap it in; returns the number of pages written."""
     output = output.resolve()
+    check_output_folder(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{output.name}-building-", dir=output.parent))
     try:
@@ -110,6 +143,10 @@ def build_site(output: Path, base_url: str) -> int:
             )
             count = _write_pages(scratch, base_url)
         _index_for_search(scratch)
+        (scratch / EXPORT_MARKER).write_text(
+            "Made by `manage.py build_site`; it replaces this folder.\n"
+        )
+        _make_readable(scratch)
         _swap_in(scratch, output)
         return count
     except BaseException:

@@ -44,6 +44,14 @@ class AdminEditsWouldBeLost(Exception):
         super().__init__(", ".join(records))
 
 
+class MassDeleteRefused(Exception):
+    """The load would delete most records of some kind: more likely a mistake than an edit."""
+
+    def __init__(self, deletions: list[str]):
+        self.deletions = deletions
+        super().__init__(", ".join(deletions))
+
+
 @dataclass
 class SyncResult:
     counts: Counter
@@ -111,6 +119,20 @@ def admin_edits_at_risk(content: ContentSet) -> list[str]:
             if incoming is None or incoming["file_text"] != obj.file_text:
                 at_risk.append(f"{obj.KIND}:{obj.slug}")
     return sorted(at_risk)
+
+
+def mass_deletions(content: ContentSet) -> list[str]:
+    """Kinds of record of which this load would delete more than half (so one of one, too).
+
+    A mistyped or half-copied content folder reads as a site with most of its files deleted.
+    """
+    found = []
+    for kind, records in content.by_kind():
+        existing = set(kind.model.objects.values_list("slug", flat=True))
+        gone = len(existing - set(records))
+        if gone > len(existing) / 2:
+            found.append(f"{gone} of {len(existing)} {kind.model._meta.verbose_name_plural}")
+    return found
 
 
 def _sync_sources(records: dict, counts: Counter) -> dict[str, int]:
@@ -220,12 +242,19 @@ def _delete_missing(content: ContentSet, counts: Counter) -> None:
 
 
 @transaction.atomic
-def sync_content(content: ContentSet, discard_admin_edits: bool = False) -> SyncResult:
+def sync_content(
+    content: ContentSet, discard_admin_edits: bool = False, allow_mass_delete: bool = False
+) -> SyncResult:
     """Make the database match the content set exactly, all or nothing.
 
     Refuses (AdminEditsWouldBeLost) when that would overwrite admin edits that were never
-    exported to the files, unless told to discard them.
+    exported to the files, unless told to discard them; and (MassDeleteRefused) when it would
+    delete more than half of any kind of record, unless told to allow that.
     """
+    if not allow_mass_delete:
+        deletions = mass_deletions(content)
+        if deletions:
+            raise MassDeleteRefused(deletions)
     if not discard_admin_edits:
         at_risk = admin_edits_at_risk(content)
         if at_risk:

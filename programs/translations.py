@@ -19,7 +19,14 @@ from pathlib import Path
 
 from .content_files import Collector, Document, check_fields, documents, normalize_space
 from .kinds import BY_LINK, KINDS, Field, Kind
-from .markdown import NO_GLOSSARY, QUOTED_ENGLISH, GlossaryLinker, render
+from .markdown import (
+    NO_GLOSSARY,
+    QUOTED_ENGLISH,
+    GlossaryLinker,
+    Rendered,
+    markdown_problems,
+    render,
+)
 
 # Languages the site is translated into, each a folder of content/.
 LANGUAGES = ("es",)
@@ -104,7 +111,7 @@ def _read_one(doc, kind: Kind, en, language, linker, all_sources, errors) -> dic
     _check_figures(doc, meta, en, errors)
     _check_quoted_english(doc, all_sources, errors)
     linked = folder in {"programs", "faq"} and en.get("glossary_links", True)
-    rendered = render(doc.body, linker if linked else NO_GLOSSARY, language)
+    rendered = _render_body(doc, linker if linked else NO_GLOSSARY, language, errors)
     rec = {
         "kind": kind.name,
         "slug": doc.slug,
@@ -119,6 +126,14 @@ def _read_one(doc, kind: Kind, en, language, linker, all_sources, errors) -> dic
         json.dumps(rec, sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     return rec | {"_doc": doc, "_english": en, "_links": rendered.links}
+
+
+def _render_body(doc: Document, linker, language: str, errors: Collector) -> Rendered:
+    """As the English loader: each markdown limit the body exceeds is reported, not rendered."""
+    problems = markdown_problems(doc.body)
+    for line, message in problems:
+        errors.add(doc, doc.body_line + line - 1, "body", message)
+    return Rendered(html="") if problems else render(doc.body, linker, language)
 
 
 def _facts(doc: Document, meta: dict, en: dict, errors: Collector) -> list[dict]:

@@ -97,9 +97,8 @@ def test_check_content_warns_about_hard_and_long_summaries(content_copy, capsys)
         "necessitates comprehensive institutionalized documentation of multifaceted "
         "administrative determinations regarding prospective repatriation eligibility, "
         "notwithstanding supplementary intergovernmental consultations concerning "
-        "extraterritorial correctional populations and their subsequent documentation, "
-        "as determined by the appropriate authorities."
-    )
+        "extraterritorial correctional populations and their subsequent documentation."
+    )  # under the column's 400 characters (longer is an error), over 25 words
     write(path, summary, hard)
     call_command("check_content", content_dir=str(content_copy))
     out = capsys.readouterr().out

@@ -1,13 +1,16 @@
 """build_site: the whole site as files that any static server serves with every link working."""
 
 import json
+import os
 import re
+import stat
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -17,6 +20,20 @@ from programs.models import GlossaryTerm, Program
 from .conftest import SITE_URL
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_export(tmp_path, monkeypatch):
+    """A build of the home page alone (quick), under the strictest umask, as a deploy user's
+    shell may have. `public_paths` stays patched for the test, so a rebuild is quick too."""
+    monkeypatch.setattr(static_site, "public_paths", lambda: ["/"])
+    folder = tmp_path / "site"
+    previous = os.umask(0o077)
+    try:
+        call_command("build_site", output=str(folder), base_url=SITE_URL)
+    finally:
+        os.umask(previous)
+    return folder
 
 
 class Links(HTMLParser):
@@ -96,6 +113,7 @@ def test_exported_pages_match_the_served_ones(static_export, client):
 def test_failed_build_leaves_the_previous_export(tmp_path, monkeypatch):
     previous = tmp_path / "site"
     previous.mkdir()
+    (previous / static_site.EXPORT_MARKER).write_text("made by build_site")
     (previous / "index.html").write_text("the previous export")
 
     def fail(root):
@@ -106,6 +124,57 @@ def test_failed_build_leaves_the_previous_export(tmp_path, monkeypatch):
     monkeypatch.setattr(static_site, "_index_for_search", fail)
     with pytest.raises(CommandError, match="previous export, if any, is unchanged"):
         call_command("build_site", output=str(previous), base_url=SITE_URL)
-    assert [p.name for p in previous.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in previous.iterdir()) == [static_site.EXPORT_MARKER, "index.html"]
     assert (previous / "index.html").read_text() == "the previous export"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no scratch folder left behind
+
+
+def test_export_is_readable_by_a_web_server_running_as_another_user(small_export):
+    assert stat.S_IMODE(small_export.stat().st_mode) == 0o755
+    for path in small_export.rglob("*"):
+        expected = 0o755 if path.is_dir() else 0o644
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+
+
+def test_a_rebuild_replaces_its_own_export(small_export):
+    (small_export / "stale.html").write_text("from an earlier build")
+    call_command("build_site", output=str(small_export), base_url=SITE_URL)
+    assert (small_export / static_site.EXPORT_MARKER).is_file()
+    assert not (small_export / "stale.html").exists()
+
+
+def refused(output) -> str:
+    with pytest.raises(CommandError, match="previous export, if any, is unchanged") as exc:
+        call_command("build_site", output=str(output), base_url=SITE_URL)
+    return str(exc.value)
+
+
+def test_build_refuses_the_project_its_parents_and_the_root():
+    project = settings.BASE_DIR.resolve()
+    before = sorted(p.name for p in project.iterdir())
+    for output in (project, project.parent, "/"):
+        assert "contains the project folder" in refused(output)
+    assert sorted(p.name for p in project.iterdir()) == before
+    assert (project / "manage.py").is_file()
+
+
+def test_build_refuses_the_content_folder(settings, tmp_path):
+    settings.CONTENT_DIR = tmp_path / "content"
+    settings.CONTENT_DIR.mkdir()
+    assert "contains the content folder" in refused(tmp_path)
+
+
+def test_build_refuses_a_folder_it_did_not_make(tmp_path):
+    folder = tmp_path / "mine"
+    (folder / ".git").mkdir(parents=True)
+    (folder / "notes.txt").write_text("keep me")
+    assert "was not made by build_site" in refused(folder)
+    assert (folder / "notes.txt").read_text() == "keep me" and (folder / ".git").is_dir()
+    (tmp_path / "a-file").write_text("keep me")
+    assert "is not a folder" in refused(tmp_path / "a-file")
+
+
+def test_an_empty_or_new_folder_is_accepted(tmp_path):
+    static_site.check_output_folder(tmp_path / "new")
+    (tmp_path / "empty").mkdir()
+    static_site.check_output_folder(tmp_path / "empty")
