@@ -26,8 +26,8 @@ OLDER_BEFORE_YEAR = 2020
 
 
 # While a Spanish page is rendered, the records it reads carry their Spanish text: the language
-# middleware sets this to an object with `apply(record)` and `apply_fact(fact)` (see
-# programs.translations), and every record read from the database passes through it. One place,
+# middleware sets this to an object with `apply(record)` (see programs.i18n), and every record
+# (facts too) read from the database passes through it. One place,
 # so that no view or template has to know which of its records, related ones included, need
 # their translation. Such records are for reading only: saving one refuses (see `save`).
 READING_LANGUAGE: ContextVar = ContextVar("reading_language", default=None)
