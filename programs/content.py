@@ -25,6 +25,7 @@ from .content_files import (
 )
 from .markdown import NO_GLOSSARY, GlossaryLinker, render
 from .models import tree_order_key
+from .words import phrase_key
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
@@ -72,6 +73,7 @@ SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
         "question": (True, "str"),
         "topic": (True, "str"),
         "order": (False, "int"),
+        "most_asked": (False, "int"),
         "related": (False, "list"),
         "sources": (True, "list"),
         "glossary_links": (False, "bool"),
@@ -82,6 +84,12 @@ SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
         "summary": (True, "str"),
         "sources": (False, "list"),
         "reviewed": (True, "date"),
+    },
+    # content/search/*.yml: all YAML, no body.
+    "search": {
+        "synonyms": (False, "list"),
+        "ignore": (False, "list"),
+        "not_covered": (False, "list"),
     },
 }
 # FAQ topics, in the order the FAQ page shows them.
@@ -106,6 +114,7 @@ class ContentSet:
     pages: dict[str, dict] = field(default_factory=dict)
     glossary: dict[str, dict] = field(default_factory=dict)
     faq: dict[str, dict] = field(default_factory=dict)
+    search: dict[str, dict] = field(default_factory=dict)
 
 
 def _has_required(meta: dict, kind: str) -> bool:
@@ -441,6 +450,7 @@ def read_faq(
             "question": meta.get("question", ""),
             "topic": topic or "",
             "order": meta.get("order", 0),
+            "most_asked": meta.get("most_asked"),
             "source_quotes": quotes,
             "sources": sorted({q["id"] for q in quotes}),
             "related": related,
@@ -452,12 +462,127 @@ def read_faq(
             "_doc": doc,
             "_links": rendered.links + [_split_ref(r) for r in related],
         }
+    _check_most_asked(records, errors)
     return records
+
+
+def _check_most_asked(records: dict[str, dict], errors: Collector) -> None:
+    """`most_asked` is a place in one list: 1 or more, and no two questions in the same place."""
+    places: dict[int, list[str]] = {}
+    for slug, rec in records.items():
+        rank = rec["most_asked"]
+        if rank is None:
+            continue
+        if rank < 1:
+            errors.add(rec["_doc"], ("most_asked",), "most_asked", "must be 1 or more")
+            rec["most_asked"] = None
+            continue
+        places.setdefault(rank, []).append(slug)
+    for rank, slugs in places.items():
+        for slug in slugs if len(slugs) > 1 else []:
+            others = ", ".join(s for s in slugs if s != slug)
+            message = f"{rank} is also the place of {others}"
+            errors.add(records[slug]["_doc"], ("most_asked",), "most_asked", message)
 
 
 def _split_ref(ref: str) -> tuple[str, str]:
     kind, _, slug = ref.partition(":")
     return (kind, slug) if slug else ("program", kind)
+
+
+# --- Search vocabulary ----------------------------------------------------------------------
+# A file is read by the search of the same name; only these exist.
+SEARCH_FILES = ("synonyms",)
+
+
+def read_search(directory: Path, errors: Collector) -> dict[str, dict]:
+    records = {}
+    for doc in documents(directory, errors, suffix=".yml"):
+        if doc.slug not in SEARCH_FILES:
+            known = ", ".join(f"{s}.yml" for s in SEARCH_FILES)
+            errors.add(doc, 1, "file name", f"search reads no '{doc.path.name}' (known: {known})")
+        meta = check_fields(doc, SCHEMAS["search"], errors)
+        seen: dict[tuple, str] = {}  # a word's stems -> where it is first given
+        synonyms = _synonym_groups(doc, meta, seen, errors)
+        ignore = _ignored_words(doc, meta, seen, errors)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "synonyms": synonyms,
+            "ignore": ignore,
+            "not_covered": _not_covered(doc, meta, seen, errors),
+            "file_text": doc.text,
+            "_doc": doc,
+        }
+    return records
+
+
+def _search_word(doc, key, name, value, seen, errors) -> str | None:
+    """One word or phrase of the vocabulary: text, with words, given once in the whole file."""
+    if isinstance(value, bool):
+        message = "must be a word or phrase (YAML reads a bare yes, no, on or off as true or "
+        errors.add(doc, key, name, message + "false: put it in quotes)")
+        return None
+    if not isinstance(value, (str, int)) or not phrase_key(str(value)):
+        errors.add(doc, key, name, "must be a word or phrase")
+        return None
+    text, stems = str(value).strip(), phrase_key(str(value))
+    if stems in seen:
+        # Word forms count as one word: "mistreated" is given once "mistreatment" is.
+        errors.add(doc, key, name, f"'{text}' is already given, as {seen[stems]}")
+        return None
+    seen[stems] = f"'{text}' in {name} (line {doc.line(*key)})"
+    return text
+
+
+def _synonym_groups(doc, meta, seen, errors) -> list[list[str]]:
+    groups = []
+    for i, group in enumerate(meta.get("synonyms", [])):
+        key, name = ("synonyms", i), f"synonyms[{i}]"
+        if not isinstance(group, list) or len(group) < 2:
+            errors.add(doc, key, name, "must be a list of two or more words or phrases")
+            continue
+        found = [
+            _search_word(doc, (*key, j), f"{name}[{j}]", value, seen, errors)
+            for j, value in enumerate(group)
+        ]
+        groups.append([w for w in found if w is not None])
+    return groups
+
+
+def _ignored_words(doc, meta, seen, errors) -> list[str]:
+    ignore = []
+    for i, value in enumerate(meta.get("ignore", [])):
+        key, name = ("ignore", i), f"ignore[{i}]"
+        if isinstance(value, str) and len(phrase_key(value)) > 1:
+            errors.add(doc, key, name, "must be one word: filler is ignored word by word")
+            continue
+        word = _search_word(doc, key, name, value, seen, errors)
+        if word is not None:
+            ignore.append(word)
+    return ignore
+
+
+def _not_covered(doc, meta, seen, errors) -> list[dict]:
+    topics = []
+    for i, item in enumerate(meta.get("not_covered", [])):
+        key, name = ("not_covered", i), f"not_covered[{i}]"
+        if not isinstance(item, dict) or set(item) != {"topic", "words"}:
+            errors.add(doc, key, name, "must have exactly 'topic' and 'words'")
+            continue
+        topic = item["topic"]
+        if not isinstance(topic, str) or not topic.strip():
+            errors.add(doc, (*key, "topic"), f"{name}.topic", "must be text")
+            continue
+        values = item["words"]
+        if not isinstance(values, list) or not values:
+            errors.add(doc, (*key, "words"), f"{name}.words", "must be a list of words or phrases")
+            continue
+        found = [
+            _search_word(doc, (*key, "words", j), f"{name}.words[{j}]", value, seen, errors)
+            for j, value in enumerate(values)
+        ]
+        topics.append({"topic": topic.strip(), "words": [w for w in found if w is not None]})
+    return topics
 
 
 # --- The whole set ---------------------------------------------------------------------------
@@ -521,6 +646,7 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
     content.programs = read_programs(root / "programs", by_id, linker, errors)
     content.faq = read_faq(root / "faq", by_id, linker, errors)
     content.pages = read_pages(root / "pages", by_id, errors)
+    content.search = read_search(root / "search", errors)
     _check_links(content, errors)
     if errors.errors:
         raise ContentErrors(errors.errors)
@@ -530,6 +656,7 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
         content.pages,
         content.glossary,
         content.faq,
+        content.search,
     ):
         for rec in records.values():
             rec["content_hash"] = _fingerprint(

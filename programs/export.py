@@ -86,6 +86,7 @@ def front_matter_values(obj: ContentItem) -> dict:
             "question": obj.question,
             "topic": obj.topic,
             "order": obj.order,
+            "most_asked": obj.most_asked,
             "related": related,
             "sources": obj.source_quotes,
             "glossary_links": obj.glossary_links,

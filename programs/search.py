@@ -1,4 +1,5 @@
-"""Ranking for the glossary search and the site search.
+"""Ranking for the glossary search, and the word index the site search builds on
+(programs.site_search).
 
 Both work from in-memory word indexes built once per content version (a load or an admin save
 changes the version), so a query costs dictionary look-ups and one fuzzy scan of the vocabulary,
@@ -7,17 +8,17 @@ not a pass over every record. Misspellings are matched with RapidFuzz's edit dis
 
 import bisect
 import gc
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.utils.html import escape, strip_tags
+from django.utils.html import strip_tags
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from .models import ContentVersion, GlossaryTerm, Program, Question
+from .models import ContentVersion, GlossaryTerm
+from .words import compact, fold, words
 
 MAX_QUERY = 200
 FUZZY_MIN_LENGTH = 5  # misspellings are looked for only in words this long
@@ -28,29 +29,12 @@ EXACT, NAME_PREFIX, ALSO_KNOWN_AS, MISSPELLING, DEFINITION = range(5)
 # Site search tiers, best first.
 TITLE, ACRONYM_OR_ALIAS, SUMMARY, BODY = range(4)
 
-_WORD = re.compile(r"[0-9a-z]+")
-
 
 def clean_query(raw: str | None) -> str:
     """The query as we use and show it: at most 200 characters, no control characters."""
     text = (raw or "")[:MAX_QUERY]
     text = "".join(c for c in text if unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co"})
     return " ".join(text.split())
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so 'Guzmán' matches 'guzman' and 'CAP' matches 'cap'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
-
-
-def compact(text: str) -> str:
-    """Letters and digits only: '287 (g)', '287g' and '287(g)' all become '287g'."""
-    return "".join(words(text))
 
 
 class WordIndex:
@@ -76,35 +60,44 @@ class WordIndex:
             w for w in self.vocabulary if len(w) >= FUZZY_MIN_LENGTH and not w.isdigit()
         ]
 
+    def words_starting(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self.vocabulary, prefix)
+        found = []
+        for word in self.vocabulary[start:]:
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+        return found
+
     def prefixed(self, prefix: str) -> dict[int, int]:
         """Documents with a word starting with `prefix`, each with its best tier."""
         if len(prefix) < self.min_prefix:
             return self.postings.get(prefix, {})
-        found: dict[int, int] = {}
-        start = bisect.bisect_left(self.vocabulary, prefix)
-        for word in self.vocabulary[start:]:
-            if not word.startswith(prefix):
-                break
-            for doc, tier in self.postings[word].items():
-                if tier < found.get(doc, 99):
-                    found[doc] = tier
-        return found
+        return self._best_tiers(self.words_starting(prefix))
 
-    def near(self, word: str) -> dict[int, int]:
-        """Documents with a word at most two edits from `word` (for words of 5+ letters)."""
+    def words_near(self, word: str, max_edits: int = FUZZY_MAX_EDITS) -> list[str]:
+        """Words at most `max_edits` from `word` (for words of 5+ letters)."""
         if len(word) < FUZZY_MIN_LENGTH:
-            return {}
+            return []
         matches = process.extract(
             word,
             self.fuzzy_vocabulary,
             scorer=Levenshtein.distance,
-            score_cutoff=FUZZY_MAX_EDITS,
+            score_cutoff=max_edits,
             limit=None,
         )
+        return [candidate for candidate, _distance, _ in matches]
+
+    def near(self, word: str) -> dict[int, int]:
+        """Documents with a word at most two edits from `word` (for words of 5+ letters)."""
+        return self._best_tiers(self.words_near(word))
+
+    def _best_tiers(self, matched: list[str]) -> dict[int, int]:
         found: dict[int, int] = {}
-        for candidate, _distance, _ in matches:
-            for doc, tier in self.postings[candidate].items():
-                found[doc] = min(tier, found.get(doc, 99))
+        for word in matched:
+            for doc, tier in self.postings[word].items():
+                if tier < found.get(doc, 99):
+                    found[doc] = tier
         return found
 
     def match_all(
@@ -257,119 +250,3 @@ def _glossary_index(version: int) -> GlossaryIndex:
             ]
         )
     )
-
-
-# --- Site search -----------------------------------------------------------------------------
-@dataclass
-class Item:
-    kind: str  # "program", "term" or "question"
-    slug: str
-    title: str
-    url: str
-    summary: str
-    body: str
-
-
-@dataclass
-class SiteIndex:
-    items: list[Item]
-    words: WordIndex
-    by_key: dict[tuple[str, str], int]
-
-
-def build_site_index(items: list[Item], aliases: dict[int, list[str]]) -> SiteIndex:
-    """`aliases` maps an item's position in `items` to its acronyms and other names."""
-    # In alphabetical order, so a document's number is its tie-breaking rank.
-    order = sorted(range(len(items)), key=lambda i: fold(items[i].title))
-    aliases = {new: aliases.get(old, []) for new, old in enumerate(order)}
-    items = [items[i] for i in order]
-    index = WordIndex(min_prefix=3)
-    for i, item in enumerate(items):
-        index.add(i, TITLE, item.title)
-        for alias in aliases.get(i, []):
-            index.add(i, ACRONYM_OR_ALIAS, alias)
-        index.add(i, SUMMARY, item.summary)
-        index.add(i, BODY, item.body)
-    index.freeze()
-    return SiteIndex(items, index, {(it.kind, it.slug): i for i, it in enumerate(items)})
-
-
-def site_index() -> SiteIndex:
-    return _site_index(ContentVersion.current())
-
-
-@lru_cache(maxsize=2)
-def _site_index(version: int) -> SiteIndex:
-    items: list[Item] = []
-    aliases: dict[int, list[str]] = {}
-    for p in Program.objects.only(
-        "slug", "title", "acronym", "other_names", "summary", "body_html"
-    ):
-        aliases[len(items)] = [p.acronym, *(n["name"] for n in p.other_names)]
-        items.append(
-            Item(
-                "program", p.slug, str(p), p.get_absolute_url(), p.summary, strip_tags(p.body_html)
-            )
-        )
-    for t in GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html"):
-        aliases[len(items)] = [*t.acronyms, *t.also_known_as]
-        definition = strip_tags(t.body_html)
-        items.append(Item("term", t.slug, t.term, t.get_absolute_url(), definition, ""))
-    for q in Question.objects.only("slug", "question", "body_html"):
-        answer = strip_tags(q.body_html)
-        items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
-    return _frozen(build_site_index(items, aliases))
-
-
-EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, MISSPELLING}
-MAX_EXPANSIONS = 5
-
-
-def rank_site(query: str, index: SiteIndex, glossary: GlossaryIndex) -> list[tuple[Item, int]]:
-    """Programs, terms and questions matching the query, best first.
-
-    The glossary feeds it: a query the glossary recognises (an acronym, an older name, a
-    misspelling) also finds the pages related to that term, ranked like an acronym match.
-    """
-    tiers = dict(index.words.match_all(words(query)))
-    # Only what the glossary knows that the words alone would miss: an acronym, an older
-    # name, a misspelling. A few best entries are enough.
-    named = rank_terms(query, glossary, definitions=False)
-    known = [e for e, t in named if t in EXPANDING_TIERS][:MAX_EXPANSIONS]
-    for entry in known:
-        targets = [("term", entry.slug)] + [("program", slug) for slug in entry.related]
-        for key in targets:
-            doc = index.by_key.get(key)
-            if doc is not None:
-                tiers[doc] = min(tiers.get(doc, 99), ACRONYM_OR_ALIAS)
-        # Pages that use the term's full name rank as if the query had named it, one tier
-        # below a title match at best.
-        for doc, t in index.words.match_all(words(entry.term), whole_words=True).items():
-            tiers[doc] = min(tiers.get(doc, 99), max(t, ACRONYM_OR_ALIAS))
-    return [(index.items[doc], tier) for doc, tier in _by_tier_then_rank(tiers)]
-
-
-def highlight(text: str, query: str, width: int = 180) -> str:
-    """A short extract around the first matching word, escaped, with matches in <mark>."""
-    prefixes = [w for w in words(query) if w]
-    folded = fold(text)
-    spans = []
-    for match in _WORD.finditer(folded):
-        if any(match.group().startswith(p) for p in prefixes):
-            spans.append(match.span())
-    # Folding can change lengths (rare ligatures); fall back to an unmarked extract then.
-    if len(folded) != len(text):
-        spans = []
-    start = max(0, spans[0][0] - width // 3) if spans else 0
-    end = min(len(text), start + width)
-    pieces, cursor = [], start
-    for s, e in spans:
-        if s < start or e > end:
-            continue
-        pieces.append(escape(text[cursor:s]))
-        pieces.append(f"<mark>{escape(text[s:e])}</mark>")
-        cursor = e
-    pieces.append(escape(text[cursor:end]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return prefix + "".join(pieces) + suffix

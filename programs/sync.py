@@ -19,6 +19,7 @@ from .models import (
     Program,
     Question,
     Revision,
+    SearchVocabulary,
     Source,
     text_hash,
 )
@@ -36,10 +37,11 @@ GLOSSARY_FIELDS = [
     "body", "body_html", "reviewed", "content_hash",
 ]  # fmt: skip
 QUESTION_FIELDS = [
-    "question", "topic", "order", "source_quotes", "body", "body_html", "reviewed",
+    "question", "topic", "order", "most_asked", "source_quotes", "body", "body_html", "reviewed",
     "content_hash", "glossary_links",
 ]  # fmt: skip
 PAGE_FIELDS = ["title", "summary", "body", "body_html", "toc", "reviewed", "content_hash"]
+SEARCH_FIELDS = ["synonyms", "ignore", "not_covered", "content_hash"]
 
 
 class AdminEditsWouldBeLost(Exception):
@@ -126,6 +128,7 @@ def MODELS_AND_RECORDS(content: ContentSet):
         (GlossaryTerm, content.glossary),
         (Question, content.faq),
         (Page, content.pages),
+        (SearchVocabulary, content.search),
     )
 
 
@@ -202,6 +205,7 @@ def _delete_missing(content: ContentSet, counts: Counter) -> None:
         (GlossaryTerm, content.glossary),
         (Page, content.pages),
         (Source, content.sources),
+        (SearchVocabulary, content.search),
     ):
         gone = model.objects.exclude(slug__in=records)
         for obj in gone:
@@ -227,6 +231,7 @@ def sync_content(content: ContentSet, discard_admin_edits: bool = False) -> Sync
     _sync_pages(content.pages, source_pks, counts)
     _sync_glossary(content.glossary, source_pks, counts)
     _sync_faq(content.faq, source_pks, counts)
+    _upsert(SearchVocabulary, content.search, SEARCH_FIELDS, counts)
     _delete_missing(content, counts)
     result = SyncResult(counts)
     if result.changed:

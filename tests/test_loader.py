@@ -223,6 +223,14 @@ BAD_INPUTS = {
         "topic",
         "unknown topic",
     ),
+    "faq most_asked below 1": (
+        "faq/" + "{faq}",
+        "topic: ",
+        "most_asked: 0\ntopic: ",
+        "most_asked:",
+        "most_asked",
+        "must be 1 or more",
+    ),
     "not a list": (
         NFOP,
         'sources: ["002", "000", "003"]',
