@@ -381,6 +381,8 @@ def highlight(text: str, query: str, vocabulary: Vocabulary = EMPTY_VOCABULARY, 
                 continue
             if not spans:
                 start = max(0, match.start() - width // 3)
+                if start:  # begin at a word, not inside one
+                    start = text.find(" ", start, match.start()) + 1 or match.start()
                 end = min(len(text), start + width)
             if match.end() > end:
                 break
