@@ -29,7 +29,8 @@ setup: $(VENV)/.installed node_modules/.installed $(CSS)
 serve: setup
 	DJANGO_DEBUG=1 $(MANAGE) watch_content & watcher=$$!; \
 	trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)} \
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed node_modules/.installed $(CSS)
 	$(PY) -m ruff check .
@@ -40,14 +41,17 @@ test: $(VENV)/.installed node_modules/.installed $(CSS)
 
 # Production settings, served by gunicorn on 127.0.0.1 (behind a TLS proxy in a real deployment:
 # see the README for every variable). A random secret key is made per run unless one is set;
-# HTTPS redirection is off here only because this serves plain HTTP on the loopback.
+# HTTPS redirection is off and the site's address is this server's only because this serves
+# plain HTTP on the loopback. gunicorn.conf.py: X-Forwarded-Proto counts only with
+# DJANGO_BEHIND_PROXY=1, and then by Django's decision.
 WORKERS ?= 4
 prod: setup
 	DJANGO_DEBUG= $(MANAGE) collectstatic --no-input -v0
 	DJANGO_DEBUG= DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+	DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)} \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')} \
-	$(VENV)/bin/gunicorn iceinfo.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	$(VENV)/bin/gunicorn iceinfo.wsgi -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) \
+		--workers $(WORKERS) --access-logfile -
 
 $(VENV)/.installed: requirements.lock
 	@if [ -z "$(PYTHON)" ]; then \

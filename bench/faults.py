@@ -4,14 +4,19 @@
     faults.py mix        64 connections, 30 s, a mix of pages: no errors
     faults.py variants   load_content repeatedly under load: every page all-old or all-new
     faults.py broken     a load that fails under load changes nothing
+    faults.py poison     requests with a forged Host and X-Forwarded-Proto leave no link to
+                         that host for later visitors; a host Django refuses gets 400
+    faults.py busting    a flood of unique query strings: a cached page's p99 stays within
+                         twice its p99 under the same flood without them
 
-Needs PORT, CONTENT_DIR (the server's copy of content/, which this edits) and DATABASE_URL
-(sqlite:////path, read directly to check the content version). Each check ends with a
-`PASS: ...` or `FAIL: ...` line and exits non-zero on failure.
+Needs PORT, CONTENT_DIR (the server's copy of content/, which this edits), DATABASE_URL
+(sqlite:////path, read directly to check the content version) and DJANGO_SITE_URL. Each
+check ends with a `PASS: ...` or `FAIL: ...` line and exits non-zero on failure.
 """
 
 import collections
 import http.client
+import itertools
 import os
 import re
 import sqlite3
@@ -30,6 +35,8 @@ CONTENT = Path(os.environ["CONTENT_DIR"])
 DB_PATH = os.environ["DATABASE_URL"].removeprefix("sqlite:///")
 DURATION = float(os.environ.get("FAULTS_DURATION", "30"))
 LOADS = int(os.environ.get("FAULTS_LOADS", "6"))
+BUSTING_DURATION = float(os.environ.get("FAULTS_BUSTING_DURATION", "15"))
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "")
 
 MARKED = CONTENT / "programs" / "rapid-repat.md"
 MARKED_PAGE = "/programs/rapid-repat/"
@@ -40,11 +47,16 @@ BODY_MARK = re.compile(rb"Body marker VARIANT-([A-Z])")
 
 
 def get(path: str, headers: dict | None = None) -> tuple[int, bytes]:
+    status, _headers, body = fetch(path, headers)
+    return status, body
+
+
+def fetch(path: str, headers: dict | None = None) -> tuple[int, http.client.HTTPMessage, bytes]:
     conn = http.client.HTTPConnection(loadgen.HOST, PORT, timeout=10)
     try:
         conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
-        return response.status, response.read()
+        return response.status, response.headers, response.read()
     finally:
         conn.close()
 
@@ -263,8 +275,117 @@ def cmd_broken() -> int:
     )
 
 
+POISON = {"Host": "127.0.0.1:6666", "X-Forwarded-Proto": "https"}
+POISON_PATHS = ["/", "/faq/", "/glossary/", "/glossary/fugitive-alien/", "/search/?q=bond",
+                "/programs/rapid-repat/", "/sitemap.xml", "/robots.txt"]  # fmt: skip
+POISON_ROUNDS = 40  # per path: enough that every worker gets some of each
+
+
+def poisoned_links(body: bytes) -> list[str]:
+    """Absolute links in `body` that are not on SITE_URL (schema.org and the like aside)."""
+    links = re.findall(rb"https?://(?:127\.0\.0\.1|localhost)[^\s\"'<>]*", body)
+    return [u.decode() for u in links if not u.decode().startswith(SITE_URL + "/")]
+
+
+def cmd_poison() -> int:
+    problems = []
+    for _ in range(POISON_ROUNDS):
+        for path in POISON_PATHS:
+            status, headers, body = fetch(path, POISON)
+            if status != 200 or b"6666" in body or poisoned_links(body):
+                problems.append(f"poisoned request {path}: {status}, {poisoned_links(body)[:2]}")
+            if headers.get("Strict-Transport-Security"):
+                problems.append(f"{path}: X-Forwarded-Proto believed (HSTS sent over HTTP)")
+            status, _, _ = fetch(path, {"Host": "evil.example"})
+            if status != 400:
+                problems.append(f"Host: evil.example {path}: {status}, expected 400")
+    clean = 0
+    for _ in range(POISON_ROUNDS):
+        for path in POISON_PATHS:
+            status, body = get(path)
+            ours = (SITE_URL + "/").encode() in body
+            if status != 200 or b"6666" in body or poisoned_links(body) or not ours:
+                problems.append(f"later visitor {path}: {status}, {poisoned_links(body)[:2]}")
+            else:
+                clean += 1
+    for problem in problems[:5]:
+        print("  e.g.", problem)
+    total = POISON_ROUNDS * len(POISON_PATHS)
+    return result(
+        not problems,
+        f"{total} poisoned requests (Host 127.0.0.1:6666, X-Forwarded-Proto https) and {total} "
+        f"for Host evil.example, then {clean}/{total} later requests with only {SITE_URL} links",
+    )
+
+
+BUSTED_PAGE = "/faq/"  # the largest page: the costliest to render and compress
+FLOOD_PAGES = ["/faq/", "/", "/programs/national-fugitive-operations-program/",
+               "/search/?q=bond"]  # fmt: skip
+
+
+def flood_paths(unique: bool):
+    """The flood's next path: its pages in turn, with a query string never sent before."""
+    counter = itertools.count()
+
+    def next_path() -> str:
+        n = next(counter)
+        page = FLOOD_PAGES[n % len(FLOOD_PAGES)]
+        if not unique:
+            return page
+        return f"{page}{'&' if '?' in page else '?'}utm_source=flood&n={n}"
+
+    return next_path
+
+
+def measured(flood) -> tuple[loadgen.Stats, loadgen.Stats | None]:
+    """4 connections on the cached page for BUSTING_DURATION s, beside 8 flooding ones."""
+    headers = [("Accept-Encoding", "gzip, deflate, br")]
+    background = None
+    if flood is not None:
+        background = in_background(port=PORT, paths=flood, connections=8,
+                                   duration=BUSTING_DURATION + 30, headers=headers)  # fmt: skip
+    stats = loadgen.run(PORT, [BUSTED_PAGE], connections=4, duration=BUSTING_DURATION,
+                        headers=headers)  # fmt: skip
+    if background is None:
+        return stats, None
+    thread, stop, out = background
+    stop.set()
+    thread.join()
+    return stats, out["stats"]
+
+
+def cmd_busting() -> int:
+    # Every worker has every page, at brotli's best quality, before anything is measured.
+    for _ in range(30):
+        for page in {BUSTED_PAGE, *FLOOD_PAGES}:
+            get(page, {"Accept-Encoding": "gzip, deflate, br"})
+    runs = {
+        "quiet": measured(None),
+        "same pages, no query": measured(flood_paths(unique=False)),
+        "unique query strings": measured(flood_paths(unique=True)),
+    }
+    print(f"  {BUSTED_PAGE}, 4 connections, {BUSTING_DURATION:.0f} s each, beside 8 flooding "
+          f"connections on {', '.join(FLOOD_PAGES)}:")  # fmt: skip
+    errors = 0
+    for name, (page, flood) in runs.items():
+        errors += page.errors + (flood.errors if flood else 0)
+        print(f"  {name:22} page: {loadgen.summary(page)}")
+        if flood:
+            print(f"  {'':22} flood: {loadgen.summary(flood)}")
+    without = runs["same pages, no query"][0].percentile(99)
+    under = runs["unique query strings"][0].percentile(99)
+    quiet = runs["quiet"][0].percentile(99)
+    return result(
+        errors == 0 and under <= 2 * without,
+        f"{BUSTED_PAGE} p99 {under:.1f} ms under a flood of unique query strings, "
+        f"{without:.1f} ms under the same flood without them ({under / without:.2f}x; at most "
+        f"2x), {quiet:.1f} ms with no flood; {errors} errors",
+    )
+
+
 if __name__ == "__main__":
-    commands = {"wait": cmd_wait, "mix": cmd_mix, "variants": cmd_variants, "broken": cmd_broken}
+    commands = {"wait": cmd_wait, "mix": cmd_mix, "variants": cmd_variants, "broken": cmd_broken,
+                "poison": cmd_poison, "busting": cmd_busting}  # fmt: skip
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     sys.exit(commands[sys.argv[1]]())

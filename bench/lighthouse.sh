@@ -118,7 +118,9 @@ sys.exit(any(Path.cwd() not in Path(m.__file__).resolve().parents for m in (icei
 )
 
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-DJANGO_DEBUG= "$ROOT/.venv/bin/gunicorn" iceinfo.wsgi --chdir "$SITE" --bind "127.0.0.1:$PORT" \
+export DJANGO_SITE_URL="http://$LH_HOST:$PORT"  # canonical links on the audited origin
+DJANGO_DEBUG= "$ROOT/.venv/bin/gunicorn" iceinfo.wsgi -c "$ROOT/gunicorn.conf.py" --chdir "$SITE" \
+    --bind "127.0.0.1:$PORT" \
     --workers "$WORKERS" --log-level warning >"$TMP/server.log" 2>&1 &
 server=$!
 

@@ -43,7 +43,8 @@ $PY manage.py load_content >"$TMP/load.log"
 $PY manage.py collectstatic --no-input -v0
 
 PORT=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-.venv/bin/gunicorn iceinfo.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
+export DJANGO_SITE_URL="http://127.0.0.1:$PORT"
+.venv/bin/gunicorn iceinfo.wsgi -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --log-level warning >"$TMP/server.log" 2>&1 &
 server=$!
 

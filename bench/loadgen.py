@@ -55,7 +55,7 @@ def _worker(port, paths, offset, headers, deadline, stop, stats, check, timeout)
         while requests < MAX_REQUESTS_PER_CONNECTION and not stop.is_set():
             if time.monotonic() >= deadline:
                 break
-            path = paths[i % len(paths)]
+            path = paths() if callable(paths) else paths[i % len(paths)]
             i += 1
             start = time.perf_counter()
             try:
@@ -99,6 +99,7 @@ def run(
 ) -> Stats:
     """Drive `paths` (cycled) over `connections` connections for `duration` seconds.
 
+    `paths` may instead be a function that returns the next path (for unique query strings).
     `check(path, body)` returns None for a good response or a short description of the
     problem. `stop` (a threading.Event) ends the run early.
     """
@@ -108,7 +109,17 @@ def run(
     threads = [
         threading.Thread(
             target=_worker,
-            args=(port, list(paths), n, list(headers), deadline, stop, stats, check, timeout),
+            args=(
+                port,
+                paths if callable(paths) else list(paths),
+                n,
+                list(headers),
+                deadline,
+                stop,
+                stats,
+                check,
+                timeout,
+            ),
             daemon=True,
         )
         for n in range(connections)

@@ -5,6 +5,7 @@ language, static files, security, content, third-party apps, logging.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,11 @@ ALLOWED_HOSTS = [
     if h.strip()
 ]
 
+# Every absolute URL the site prints (canonical links, Open Graph, JSON-LD, the sitemap,
+# robots.txt) starts with this, never with the request's Host header, which a client chooses.
+# `check --deploy` wants HTTPS and a host in ALLOWED_HOSTS; build_site --base-url overrides it.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
+    "axes",
     "programs",
 ]
 
@@ -54,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "programs.middleware.SecurityHeadersMiddleware",
+    # Accept-Encoding reduced to the one encoding its q-values pick, for WhiteNoise and pages.
+    "programs.middleware.NegotiatedEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages: 304 for a matching ETag, else the cached page (stored compressed), else
     # render and compress.
@@ -67,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iceinfo.urls"
@@ -137,11 +148,12 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 300
 
 # --- Caching -------------------------------------------------------------------------------
-# Public pages are kept in each server process per content version (programs.middleware); a
-# CDN may keep them PAGE_MAX_AGE seconds. A load reaches every server within
-# CONTENT_VERSION_TTL seconds.
+# Public pages are kept in each server process per content version (programs.middleware), the
+# least recently used dropped first once they take PAGE_CACHE_BYTES (compressed, as served:
+# the whole site takes about 5 MB in each of brotli, gzip and plain); a CDN may keep them
+# PAGE_MAX_AGE seconds. A load reaches every server within CONTENT_VERSION_TTL seconds.
 PAGE_CACHE = True
-PAGE_CACHE_ENTRIES = 5000
+PAGE_CACHE_BYTES = 32 * 1024 * 1024
 PAGE_MAX_AGE = 300
 CONTENT_VERSION_TTL = 1.0
 
@@ -177,6 +189,31 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# --- Editor accounts -------------------------------------------------------------------------
+# Editors can change every public page: Django's four password checks, with 12 characters at
+# least, and django-axes to slow guessing. After 5 failed logins for one user name from one
+# address, that pair waits 15 minutes (answered 429); a success clears the count. Locking the
+# pair, not the address, keeps editors behind one office address working; locking the pair,
+# not the name, keeps a stranger from locking an editor out from elsewhere. Behind a proxy the
+# address is the proxy's, so the lock falls back to the user name alone.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out pair before checking
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
 
 # --- Content ---------------------------------------------------------------------------------
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content")).resolve()

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from markdownx.views import MarkdownifyView
 
+from programs.page_cache import reads_query
 from programs.sitemaps import SITEMAPS
 
 # django-markdownx's own URLs answer anyone; the preview is wrapped so only staff reach it, and
@@ -19,7 +20,8 @@ markdownx_patterns = [
 urlpatterns = [
     path("admin/markdownx/", include(markdownx_patterns)),
     path("admin/", admin.site.urls),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # ?p= picks a page of a long sitemap.
+    path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("programs.urls")),
 ]
 

@@ -94,13 +94,14 @@ SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
 }
 # FAQ topics, in the order the FAQ page shows them.
 FAQ_TOPICS = (
-    "About ERO",
-    "Arrests and fugitive operations",
-    "Criminal Alien Program and 287(g)",
+    "Finding someone and getting help",
     "Detention and health care",
-    "Alternatives to detention and release",
-    "Removal",
-    "Contacting ICE and getting help",
+    "Release and alternatives to detention",
+    "Removal and court hearings",
+    "Arrests and fugitive operations",
+    "Jails, prisons and 287(g)",
+    "Other ways to contact ICE",
+    "About ERO",
 )
 FACT_FIELDS = {"figure", "label", "source", "quote"}
 OTHER_NAME_FIELDS = {"name", "kind", "source"}
@@ -170,6 +171,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             "file_text": doc.text,
             "_doc": doc,
             "_normalized": normalize_space(text),
+            "_folded": normalize_space(text).casefold(),
         }
     return records
 
@@ -275,8 +277,37 @@ def read_programs(
             "_doc": doc,
             "_links": rendered.links,
         }
+        check_sources_name_unit(doc, records[doc.slug], by_id, errors)
     _check_tree(records, errors)
     return records
+
+
+def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Collector) -> None:
+    """A page cites a source only if the source names the unit: its title, acronym or one of
+    its other names as whole words, ignoring case and white space ("ERO" inside
+    "interoperability" is no mention). A source that does not mention the unit is a sentence in
+    the text ("the ERO page does not mention it"), not a citation. A page about a source itself
+    (its title names the source, like the group of programs on the older partners page) may
+    cite that source."""
+    names = [rec["title"], rec["acronym"], *(n["name"] for n in rec["other_names"])]
+    mentions = [_whole_words(n) for n in names if n]
+    title = normalize_space(rec["title"]).casefold()
+    for i, sid in enumerate(str(s) for s in doc.meta.get("sources", [])):
+        if sid not in by_id or any(m.search(by_id[sid]["_folded"]) for m in mentions):
+            continue
+        if normalize_space(by_id[sid]["short_name"]).casefold().removeprefix("the ") in title:
+            continue
+        errors.add(
+            doc,
+            ("sources", i),
+            f"sources[{i}]",
+            f'source "{sid}" does not name this unit (its title, acronym or other names); '
+            "cite only sources that name it, and say in the text if a page does not",
+        )
+
+
+def _whole_words(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(normalize_space(name).casefold())}(?!\w)")
 
 
 def _check_tree(records: dict[str, dict], errors: Collector) -> None:

@@ -6,6 +6,8 @@ import re
 from django.utils.html import strip_tags
 
 from .content import ContentSet
+from .readability import readability_warnings
+from .source_overlap import overlap_warnings
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 STALE_AFTER = datetime.timedelta(days=365)
@@ -19,6 +21,8 @@ def content_warnings(content: ContentSet, today: datetime.date | None = None) ->
         for rec in records.values():
             warnings += _unsourced_numbers(rec, by_id)
     warnings += _unused_terms(content)
+    warnings += readability_warnings(content)
+    warnings += overlap_warnings(content)
     for records in (content.programs, content.glossary, content.faq, content.pages):
         for rec in records.values():
             reviewed = rec.get("reviewed")

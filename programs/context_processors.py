@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .page_cache import query_params, used_query
+from .site_address import absolute_url
+
 SITE_NAME = _("ERO Explained")
 
 
@@ -31,7 +34,11 @@ def _content_errors() -> list[str]:
 
 
 def _canonical_url(request) -> str:
+    """The page's address on SITE_URL. Results pages keep the parameters their view reads
+    (the ones the page cache keys on), so junk added to a query never reaches the link."""
     if request is None:
         return ""
-    keep_query = request.path in {"/search/", "/glossary/"} and request.GET.get("q")
-    return request.build_absolute_uri(request.get_full_path() if keep_query else request.path)
+    query = ""
+    if request.GET.get("q") and request.resolver_match:
+        query = used_query(request, query_params(request.resolver_match.func))
+    return absolute_url(f"{request.path}?{query}" if query else request.path)

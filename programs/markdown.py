@@ -4,6 +4,7 @@ Python-Markdown renders; nh3 (the Ammonia sanitizer) then keeps only an allowlis
 editor types, raw HTML included, can put script on a page.
 """
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from urllib.parse import urlsplit
 import markdown
 import nh3
 from django.urls import reverse
+from django.utils.html import strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
@@ -233,3 +235,16 @@ def render_markdown(text: str) -> str:
     from .editing import glossary_linker
 
     return render(text, glossary_linker()).html
+
+
+def plain_text(rendered_html: str) -> str:
+    """The text of rendered HTML as a reader sees it: no tags and no entities, so a template
+    or JSON that escapes it again shows "&", not "&amp;"."""
+    return html.unescape(strip_tags(rendered_html)).strip()
+
+
+def first_paragraph(rendered_html: str) -> str:
+    """The first paragraph of rendered HTML (answer-first writing puts the answer there), or
+    the whole of it when it does not open with a paragraph."""
+    head, end, _rest = rendered_html.partition("</p>")
+    return head + end if head.lstrip().startswith("<p>") and end else rendered_html

@@ -5,7 +5,6 @@ Content changes only when it is loaded or saved in the admin, and each of those 
 from the cache until the next change.
 """
 
-import re
 import time
 
 import brotli
@@ -15,6 +14,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers, set_resp
 from django.utils.text import compress_string
 
 from .models import ContentVersion
+from .page_cache import CachedPage, PageStore, page_key
 
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
@@ -44,16 +44,72 @@ class SecurityHeadersMiddleware:
 
 
 def accepted_encoding(request) -> str:
-    """The best encoding the client takes: brotli, then gzip, else none."""
-    accepted = request.headers.get("Accept-Encoding", "")
-    if re.search(r"\bbr\b", accepted):
-        return "br"
-    return "gzip" if re.search(r"\bgzip\b", accepted) else "identity"
+    """The encoding to send: of brotli and gzip, the one with the highest q-value in
+    Accept-Encoding (brotli on a tie); identity when neither is acceptable (q=0, or not named
+    and no "*"), or when the client weighs identity itself higher.
+
+    Django parses Accept but not Accept-Encoding, and the rule is a few lines (RFC 9110,
+    section 12.5.3), so it is written here rather than pulled in with a framework.
+    """
+    weights = {}
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        if coding:
+            weights[coding.lower()] = _q_value(params)
+
+    def weight(coding: str) -> float:
+        return weights.get(coding, weights.get("*", 0.0))
+
+    best = max(("br", "gzip"), key=weight)  # the first of equals: brotli
+    if weight(best) <= 0 or weights.get("identity", 0.0) > weight(best):
+        return "identity"
+    return best
+
+
+def _q_value(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                q = float(value)
+            except ValueError:
+                return 0.0
+            return q if 0.0 <= q <= 1.0 else 0.0
+    return 1.0
+
+
+class NegotiatedEncodingMiddleware:
+    """Replace Accept-Encoding with the one encoding accepted_encoding() picks, before
+    WhiteNoise sees it: WhiteNoise matches "br" and "gzip" as words and ignores q-values, so
+    `br;q=0` would still get brotli static files. Pages and static files then agree."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_ACCEPT_ENCODING" in request.META:
+            request.META["HTTP_ACCEPT_ENCODING"] = accepted_encoding(request)
+        return self.get_response(request)
+
+
+# Brotli at quality 5 takes a few milliseconds even for the largest page (the FAQ, 170 KB of
+# HTML), far less than rendering it; quality 11 takes 150 ms to 1 s for about 15% fewer bytes,
+# so only pages served again from the cache get it (PublicPageCacheMiddleware). Figures in
+# docs/performance.md.
+QUICK_BROTLI_QUALITY = 5
+BEST_BROTLI_QUALITY = 11
+UPGRADE_AFTER_HITS = 2
+
+
+def compress(body: bytes, encoding: str, quality: int = QUICK_BROTLI_QUALITY) -> bytes:
+    if encoding == "br":
+        return brotli.compress(body, quality=quality)
+    return compress_string(body)
 
 
 class PublicCompressionMiddleware:
     """Compress public pages with brotli or gzip; never admin pages, which carry CSRF tokens
-    (BREACH). Pages are cached compressed, so brotli's best quality costs once per version."""
+    (BREACH)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,10 +127,7 @@ class PublicCompressionMiddleware:
         patch_vary_headers(response, ("Accept-Encoding",))
         if encoding == "identity":
             return response
-        if encoding == "br":
-            compressed = brotli.compress(response.content, quality=11)
-        else:
-            compressed = compress_string(response.content)
+        compressed = compress(response.content, encoding)
         response.content = compressed
         response.headers["Content-Length"] = str(len(compressed))
         response.headers["Content-Encoding"] = encoding
@@ -84,14 +137,15 @@ class PublicCompressionMiddleware:
 class PublicPageCacheMiddleware:
     """Serve GETs of public pages from this process's memory, one copy per content version.
 
-    Pages are the same for every visitor, so only responses that set no cookie are kept. The
-    content version is read from the database at most once per CONTENT_VERSION_TTL seconds, so
-    a load shows on every server within that time and a cache hit usually costs no query.
+    Pages are the same for every visitor, so only 200 responses that set no cookie are kept,
+    keyed by programs.page_cache.page_key, within PAGE_CACHE_BYTES. The content version is
+    read from the database at most once per CONTENT_VERSION_TTL seconds, so a load shows on
+    every server within that time and a cache hit usually costs no query.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.pages: dict[tuple, tuple] = {}  # (version, encoding, path) -> status, headers, body
+        self.pages = PageStore(settings.PAGE_CACHE_BYTES)
         self.version, self.version_read_at = None, -1.0
 
     def current_version(self) -> int:
@@ -108,17 +162,41 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         if not is_public(request):
             return self.get_response(request)
-        key = (self.current_version(), accepted_encoding(request), request.get_full_path())
-        stored = self.pages.get(key)
-        if stored is not None:
-            status, headers, body = stored
-            return HttpResponse(body, status=status, headers=headers)
+        # What Django refuses (a Host not in ALLOWED_HOSTS: 400) the cache must refuse too.
+        request.get_host()
+        self.current_version()
+        key = page_key(request, accepted_encoding(request))
+        if key is None:
+            return self.get_response(request)
+        page = self.pages.get(key)
+        if page is not None:
+            return self.serve(key, page)
         response = self.get_response(request)
-        if response.status_code in (200, 404) and not response.cookies and not response.streaming:
+        if response.status_code == 200 and not response.cookies and not response.streaming:
             patch_cache_control(response, public=True, max_age=settings.PAGE_MAX_AGE)
             if not response.has_header("ETag"):
                 set_response_etag(response)  # once, not on every hit
-            if len(self.pages) >= settings.PAGE_CACHE_ENTRIES:
-                self.pages.clear()
-            self.pages[key] = (response.status_code, dict(response.headers), response.content)
+            # Search and glossary results (a query in the key) are rarely asked for twice.
+            final = response.get("Content-Encoding") != "br" or bool(key[2])
+            page = CachedPage(
+                response.status_code, dict(response.headers), response.content, final=final
+            )
+            self.pages.put(key, page)
         return response
+
+    def serve(self, key, page: CachedPage) -> HttpResponse:
+        page.hits += 1
+        if not page.final and page.hits >= UPGRADE_AFTER_HITS:
+            page = self.recompressed(page)
+            self.pages.put(key, page)
+        return HttpResponse(page.body, status=page.status, headers=page.headers)
+
+    @staticmethod
+    def recompressed(page: CachedPage) -> CachedPage:
+        """The same page at brotli's best quality, with its own length and validator."""
+        body = compress(brotli.decompress(page.body), "br", BEST_BROTLI_QUALITY)
+        response = HttpResponse(body, status=page.status, headers=page.headers)
+        response.headers["Content-Length"] = str(len(body))
+        del response.headers["ETag"]
+        set_response_etag(response)
+        return CachedPage(page.status, dict(response.headers), body, page.hits, final=True)

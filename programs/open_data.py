@@ -38,12 +38,21 @@ def as_csv(name: str) -> str:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]) if rows else ["slug"])
     writer.writeheader()
     for row in rows:
-        writer.writerow(
-            {
-                k: json.dumps(v, ensure_ascii=False, default=str)
-                if isinstance(v, (list, dict))
-                else ("" if v is None else v)
-                for k, v in row.items()
-            }
-        )
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     return out.getvalue()
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (a body that opens with
+# a "- item" list is one). OWASP's advice: start such a cell with a single quote, which
+# spreadsheets show as text. Only the CSV needs it; the JSON keeps every value exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -2,11 +2,10 @@
 resources page) can be found and linked to on its own: `/resources/#online-detainee-locator-system`.
 """
 
-import html
 import re
 from dataclasses import dataclass
 
-from django.utils.html import strip_tags
+from .markdown import plain_text
 
 # Rendered bodies come from programs.markdown: every h2 and h3 has an id, and nh3 has already
 # reduced the markup to a known, attribute-free form, so a pattern reads it reliably.
@@ -26,9 +25,9 @@ def page_sections(body_html: str) -> list[Section]:
     found, group = [], ""
     headings = list(_HEADING.finditer(body_html))
     for i, match in enumerate(headings):
-        level, title = int(match[1]), _plain(match[3])
+        level, title = int(match[1]), plain_text(match[3])
         end = headings[i + 1].start() if i + 1 < len(headings) else len(body_html)
-        text = " ".join(_plain(body_html[match.end() : end]).split())
+        text = " ".join(plain_text(body_html[match.end() : end]).split())
         found.append(Section(match[2], title, level, group if level == 3 else "", text))
         if level == 2:
             group = title
@@ -43,7 +42,3 @@ def find_section(sections: list[Section], *names: str) -> Section | None:
             if name.casefold() in section.title.casefold():
                 return section
     return None
-
-
-def _plain(fragment: str) -> str:
-    return html.unescape(strip_tags(fragment)).strip()

@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.utils.html import strip_tags
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from .markdown import plain_text
 from .models import ContentVersion, GlossaryTerm
 from .words import compact, fold, words
 
@@ -243,7 +243,7 @@ def _glossary_index(version: int) -> GlossaryIndex:
                     term=t.term,
                     acronyms=list(t.acronyms),
                     also_known_as=list(t.also_known_as),
-                    definition=strip_tags(t.body_html),
+                    definition=plain_text(t.body_html),
                     related=[p.slug for p in t.related.all()],
                 )
                 for t in rows

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.urls import reverse
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 
+from .markdown import plain_text
 from .models import ContentVersion, GlossaryTerm, Page, Program, Question, SearchVocabulary
 from .page_sections import page_sections
 from .search import (
@@ -445,15 +446,15 @@ def _site_index(version: int) -> SiteIndex:
         aliases[len(items)] = [p.title, p.acronym, *(n["name"] for n in p.other_names)]
         items.append(
             Item(
-                "program", p.slug, str(p), p.get_absolute_url(), p.summary, strip_tags(p.body_html)
+                "program", p.slug, str(p), p.get_absolute_url(), p.summary, plain_text(p.body_html)
             )
         )
     for t in GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html"):
         aliases[len(items)] = [*t.acronyms, *t.also_known_as]
-        definition = strip_tags(t.body_html)
+        definition = plain_text(t.body_html)
         items.append(Item("term", t.slug, t.term, t.get_absolute_url(), definition, ""))
     for q in Question.objects.only("slug", "question", "body_html"):
-        answer = strip_tags(q.body_html)
+        answer = plain_text(q.body_html)
         items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
     items += resource_items()
     return _frozen(build_site_index(items, aliases, _load_vocabulary()))

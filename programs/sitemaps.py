@@ -2,9 +2,20 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from .models import Program, Source
+from .site_address import scheme_and_domain
 
 
-class StaticPages(Sitemap):
+class SiteSitemap(Sitemap):
+    """Links on SITE_URL, whatever Host or scheme the request came with."""
+
+    def get_protocol(self, protocol=None):
+        return scheme_and_domain()[0]
+
+    def get_domain(self, site=None):
+        return scheme_and_domain()[1]
+
+
+class StaticPages(SiteSitemap):
     def items(self):
         return ["home", "program_list", "source_list", "resources", "about"]
 
@@ -12,7 +23,7 @@ class StaticPages(Sitemap):
         return reverse(item)
 
 
-class Programs(Sitemap):
+class Programs(SiteSitemap):
     def items(self):
         return Program.objects.published().only("slug", "updated_at")
 
@@ -20,7 +31,7 @@ class Programs(Sitemap):
         return obj.updated_at
 
 
-class Sources(Sitemap):
+class Sources(SiteSitemap):
     def items(self):
         return Source.objects.only("slug", "updated_at")
 

@@ -89,6 +89,7 @@ def build_site(output: Path, base_url: str) -> int:
             STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
                       "staticfiles": storage},
             ALLOWED_HOSTS=[host],
+            SITE_URL=base_url.rstrip("/"),
             SECURE_SSL_REDIRECT=False,
             PAGE_CACHE=False,
         ):  # fmt: skip

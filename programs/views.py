@@ -9,9 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -20,8 +19,11 @@ from . import search
 from . import site_search as ranking  # the view below is called site_search
 from .content import FAQ_TOPICS
 from .context_processors import site
+from .markdown import first_paragraph, plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+from .page_cache import reads_query
 from .page_sections import Section, find_section, page_sections
+from .site_address import absolute_url
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
@@ -212,7 +214,7 @@ def open_data(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    sitemap_url = absolute_url(reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
@@ -226,6 +228,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render(site(None)), status=500)
 
 
+@reads_query("q", "fragment")
 @require_safe
 def glossary(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
@@ -247,13 +250,13 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "letters": {t.initial for t in terms},
         "alphabet": ALPHABET,
-        "glossary_jsonld": glossary_jsonld(request, terms),
+        "glossary_jsonld": glossary_jsonld(terms),
     }
     return render(request, "glossary/glossary.html", context)
 
 
-def glossary_jsonld(request: HttpRequest, terms) -> str:
-    url = request.build_absolute_uri(reverse("glossary"))
+def glossary_jsonld(terms) -> str:
+    url = absolute_url(reverse("glossary"))
     return jsonld(
         {
             "@context": "https://schema.org",
@@ -267,7 +270,7 @@ def glossary_jsonld(request: HttpRequest, terms) -> str:
                     "@type": "DefinedTerm",
                     "name": t.term,
                     **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
-                    "url": request.build_absolute_uri(t.get_absolute_url()),
+                    "url": absolute_url(t.get_absolute_url()),
                 }
                 for t in terms
             ],
@@ -275,6 +278,7 @@ def glossary_jsonld(request: HttpRequest, terms) -> str:
     )
 
 
+@reads_query("q", "page")
 @require_safe
 def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
@@ -322,15 +326,16 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
     context = {
         "term": term,
+        "description": Truncator(plain_text(term.body_html)).words(30),
         "term_jsonld": jsonld(
             {
                 "@context": "https://schema.org",
                 "@type": "DefinedTerm",
                 "name": term.term,
                 **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
-                "description": strip_tags(term.body_html).strip(),
-                "url": request.build_absolute_uri(term.get_absolute_url()),
-                "inDefinedTermSet": request.build_absolute_uri(reverse("glossary")),
+                "description": plain_text(term.body_html),
+                "url": absolute_url(term.get_absolute_url()),
+                "inDefinedTermSet": absolute_url(reverse("glossary")),
             }
         ),
         "related": term.related.only("slug", "title", "acronym", "summary"),
@@ -369,7 +374,12 @@ def faq_jsonld(questions) -> str:
             {
                 "@type": "Question",
                 "name": q.question,
-                "acceptedAnswer": {"@type": "Answer", "text": strip_tags(q.body_html).strip()},
+                # The opening answers the question (the style guide's rule); the
+                # page shows the rest, and repeating it all here doubles the page.
+                "acceptedAnswer": {
+                    "@type": "Answer",
+                    "text": plain_text(first_paragraph(q.body_html)),
+                },
             }
             for q in questions
         ],

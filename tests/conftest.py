@@ -11,6 +11,7 @@ from programs.content import read_content
 from programs.sync import sync_content
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "content"
+SITE_URL = "https://ero.example.org"
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +23,9 @@ def _plain_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Not the test client's host, so that every absolute URL a test checks shows it comes from
+    # the setting and not from the request.
+    settings.SITE_URL = SITE_URL
     # Each test's database changes are rolled back, and with them the content version, so no
     # page or search index may outlive a test. Caching has its own tests.
     settings.PAGE_CACHE = False

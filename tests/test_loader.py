@@ -58,6 +58,7 @@ def test_changed_file_is_updated_and_others_unchanged(content_copy, capsys):
 
 NEW_PROGRAM = """---
 title: {title}
+acronym: ERO
 parent: {parent}
 summary: A unit made up for this test.
 sources: ["002"]
@@ -177,7 +178,7 @@ BAD_INPUTS = {
     ),
     "bad date": (
         NFOP,
-        "reviewed: 2026-11-22",
+        "reviewed: 2026-12-01",
         "reviewed: 2026-13-45",
         "reviewed:",
         "reviewed",
@@ -280,7 +281,7 @@ def test_cycle_of_parents_is_reported(content_copy):
 
 def test_every_error_is_reported_not_just_the_first(content_copy):
     replace_in(
-        content_copy / "programs" / "rapid-repat.md", "reviewed: 2026-11-22", "reviewed: soon"
+        content_copy / "programs" / "rapid-repat.md", "reviewed: 2026-12-01", "reviewed: soon"
     )
     replace_in(content_copy / "programs" / "deport-center.md", "summary: ", "sumary: ")
     with pytest.raises(ContentErrors) as exc:
@@ -315,8 +316,8 @@ def test_quote_ignores_white_space_and_no_break_spaces():
 def test_link_with_an_anchor_keeps_it(content_copy):
     replace_in(
         content_copy / "programs" / "rapid-repat.md",
-        "reviewed: 2026-11-22\n---\n",
-        "reviewed: 2026-11-22\n---\nSee [NFOP](program:national-fugitive-operations-program#how-it-works).\n",
+        "reviewed: 2026-12-01\n---\n",
+        "reviewed: 2026-12-01\n---\nSee [NFOP](program:national-fugitive-operations-program#how-it-works).\n",
     )
     html = read_content(content_copy).programs["rapid-repat"]["body_html"]
     assert 'href="/programs/national-fugitive-operations-program/#how-it-works"' in html

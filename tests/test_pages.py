@@ -1,6 +1,8 @@
 """Every public page answers, carries the site furniture, and shows its sources with dates."""
 
+import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -50,6 +52,52 @@ def test_titles_and_descriptions_differ_between_pages(client):
         descriptions.add(re.search(r'<meta name="description" content="(.*?)"', html).group(1))
     assert len(titles) == len(PAGE_TYPES)
     assert len(descriptions) >= len(PAGE_TYPES) - 1  # resources/about share no text, home may
+
+
+class HeadText(HTMLParser):
+    """The <title> text and the content of each <meta>, as a browser reads them (unescaped)."""
+
+    def __init__(self):
+        super().__init__()
+        self.title, self.meta, self._in_title = "", {}, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self._in_title = tag == "title"
+        if tag == "meta" and "content" in attrs:
+            self.meta[attrs.get("name") or attrs.get("property")] = attrs["content"]
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+def test_titles_and_descriptions_are_escaped_exactly_once(client):
+    # Escaped twice, a browser shows "ERO&#x27;s" in the tab, search results and link previews.
+    program = Program.objects.get(slug="bond-management-unit")
+    program.title, program.acronym = 'ICE\'s "Bond" <Unit> & Co', ""
+    program.summary = "ERO's bonds & dockets <b>unit</b>."
+    program.save()
+    head = HeadText()
+    head.feed(client.get(program.get_absolute_url()).content.decode())
+    assert head.title == 'ICE\'s "Bond" <Unit> & Co | ERO Explained'
+    assert head.meta["og:title"] == 'ICE\'s "Bond" <Unit> & Co'
+    assert head.meta["description"] == head.meta["og:description"] == program.summary
+
+
+def test_descriptions_from_rendered_html_are_escaped_exactly_once(client):
+    term = GlossaryTerm.objects.get(slug="fugitive-alien")
+    term.body_html = "<p>ICE&#x27;s <em>bonds</em> &amp; dockets &lt;here&gt;.</p>"
+    term.save()
+    html = client.get(term.get_absolute_url()).content.decode()
+    head = HeadText()
+    head.feed(html)
+    assert head.meta["description"] == "ICE's bonds & dockets <here>."
+    jsonld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert json.loads(jsonld.group(1))["description"] == "ICE's bonds & dockets <here>."
 
 
 @pytest.mark.parametrize("slug", program_slugs())
@@ -198,7 +246,9 @@ def test_server_error_page_renders_without_a_request():
 
 def test_robots_and_sitemap(client):
     robots = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in robots and "Sitemap: http://testserver/sitemap.xml" in robots
+    assert (
+        "Disallow: /admin/" in robots and "Sitemap: https://ero.example.org/sitemap.xml" in robots
+    )
     sitemap = client.get("/sitemap.xml").content.decode()
     assert "/programs/national-fugitive-operations-program/" in sitemap
 

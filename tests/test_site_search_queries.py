@@ -61,6 +61,12 @@ QUERIES = [
     ("what happens to kids", {"/faq/#how-does-ero-handle-unaccompanied-children-and-families",
                               "/glossary/unaccompanied-children/"}),
     ("how is ERO organised", {"/faq/#how-is-ero-organized"}),
+    ("find a lawyer", {"/faq/#how-can-i-find-a-lawyer-or-legal-help"}),
+    ("visit my husband in detention", {"/faq/#how-can-i-visit-someone-in-ice-detention"}),
+    ("send money to my son in jail", {"/faq/#how-can-i-send-money-to-someone-in-ice-detention"}),
+    ("commissary", {"/faq/#how-can-i-send-money-to-someone-in-ice-detention"}),
+    ("phone my wife", {"/faq/#how-can-i-call-someone-in-ice-detention"}),
+    ("pay bail", {"/faq/#how-can-i-pay-or-ask-about-an-immigration-bond"}),
     # Acronyms, older names, misspellings: as before.
     ("FOT", {"/programs/fugitive-operations-teams/"}),
     ("Criminal Alien Program", {"/programs/criminal-apprehension-program/",

@@ -17,6 +17,8 @@ from django.core.management.base import CommandError
 from programs import static_site
 from programs.models import GlossaryTerm, Program
 
+from .conftest import SITE_URL
+
 pytestmark = pytest.mark.django_db
 
 
@@ -53,7 +55,7 @@ class StaticServer:
 @pytest.fixture
 def export(tmp_path):
     folder = tmp_path / "site"
-    call_command("build_site", output=str(folder), base_url="http://testserver")
+    call_command("build_site", output=str(folder), base_url=SITE_URL)
     return folder
 
 
@@ -132,6 +134,6 @@ def test_failed_build_leaves_the_previous_export(export, monkeypatch):
 
     monkeypatch.setattr(static_site, "_index_for_search", fail)
     with pytest.raises(CommandError, match="previous export, if any, is unchanged"):
-        call_command("build_site", output=str(export), base_url="http://testserver")
+        call_command("build_site", output=str(export), base_url=SITE_URL)
     assert marker.read_bytes() == before
     assert not list(export.parent.glob(".site-building-*"))

@@ -5,6 +5,7 @@ in <title>/<meta name=description> and again in the Open Graph tags.
 """
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -15,7 +16,9 @@ class CaptureNode(template.Node):
         self.name = name
 
     def render(self, context) -> str:
-        context[self.name] = self.nodelist.render(context).strip()
+        # The rendered block is already escaped (a SafeString), but str.strip() returns a plain
+        # str, which {{ name }} would escape a second time: ERO&amp;#x27;s.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
         return ""
 
 
