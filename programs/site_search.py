@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -34,7 +34,7 @@ from .search import (
     GlossaryIndex,
     WordIndex,
     _frozen,
-    glossary_index,
+    _glossary_index,
     rank_terms,
 )
 from .words import WORD_PATTERN, compact, fold, phrase_key, stem, words
@@ -156,6 +156,11 @@ class Item:
     @property
     def snippet_text(self) -> str:
         return self.summary or self.body
+
+    @cached_property
+    def folded_snippet_text(self) -> str:
+        """Folded once per item and content version: folding is most of a snippet's cost."""
+        return fold(self.snippet_text)
 
 
 @dataclass
@@ -370,10 +375,17 @@ def _marker(query: str, vocabulary: Vocabulary):
     return lambda word: stem(word) in wanted or (starts is not None and starts(word) is not None)
 
 
-def highlight(text: str, query: str, vocabulary: Vocabulary = EMPTY_VOCABULARY, width=180) -> str:
-    """A short extract around the first word the query matched, escaped, matches in <mark>."""
+def highlight(
+    text: str,
+    query: str,
+    vocabulary: Vocabulary = EMPTY_VOCABULARY,
+    width: int = 180,
+    folded: str | None = None,
+) -> str:
+    """A short extract around the first word the query matched, escaped, matches in <mark>.
+    `folded` is `fold(text)` when the caller has it already."""
     marked = _marker(query, vocabulary)
-    folded = fold(text)
+    folded = fold(text) if folded is None else folded
     start, end, spans = 0, min(len(text), width), []
     # Folding can change lengths (rare ligatures); the extract is left unmarked then.
     if len(folded) == len(text):
@@ -413,7 +425,10 @@ def vocabulary() -> Vocabulary:
 
 
 def search(query: str) -> Ranked:
-    return rank_site(query, site_index(), glossary_index())
+    """The site search of the current content; one read of the content version for both
+    indexes. The results carry their index, and with it the vocabulary for snippets."""
+    version = ContentVersion.current()
+    return rank_site(query, _site_index(version), _glossary_index(version))
 
 
 def _load_vocabulary() -> Vocabulary:

@@ -284,8 +284,8 @@ def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     context: dict = {"query": query}
     if query:
-        vocabulary = ranking.vocabulary()
         ranked = ranking.search(query)
+        vocabulary = ranked.index.vocabulary
         page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context["page"] = page
         context["results"] = [
@@ -293,7 +293,9 @@ def site_search(request: HttpRequest) -> HttpResponse:
                 "item": item,
                 "label": KIND_LABELS[item.kind],
                 "snippet": mark_safe(  # noqa: S308 (escaped by highlight)
-                    ranking.highlight(item.snippet_text, query, vocabulary)
+                    ranking.highlight(
+                        item.snippet_text, query, vocabulary, folded=item.folded_snippet_text
+                    )
                 ),
             }
             for item, _score in page.object_list
