@@ -1,7 +1,9 @@
 # Two commands for a fresh machine with Python 3.12+ and make:
 #   make serve   set up everything, load the content, serve on http://127.0.0.1:$(PORT)/
-#   make test    set up everything, run every check and test
+#   make test    set up everything, run every check and test (`make lint` + `make pytest`)
 # `make PYTHON=/path/to/python3.12 ...` picks the interpreter.
+# requirements.lock pins what the site runs on; requirements-dev.lock adds the test and lint
+# tools, which `make prod` never installs.
 
 PORT ?= 8000
 VENV := .venv
@@ -19,24 +21,35 @@ CSS := build/static/css/site.css
 PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: setup serve test prod lock clean
+.PHONY: setup database serve test lint pytest prod lock clean
 
-setup: $(VENV)/.installed node_modules/.installed $(CSS)
+# Everything a developer needs: the site's packages and database, and the test tools.
+setup: database $(VENV)/.dev-installed
+
+database: $(VENV)/.installed node_modules/.installed $(CSS)
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_content
 
 # Serves the site and, beside it, reloads the content within a second or two of a file change.
-serve: setup
+serve: database
 	DJANGO_DEBUG=1 $(MANAGE) watch_content & watcher=$$!; \
 	trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)} \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed node_modules/.installed $(CSS)
+test: lint pytest
+
+# Checks that read the code and do not depend on the database engine; lint-imports holds the
+# layers of docs/modules.md (pyproject.toml, [tool.importlinter]).
+lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
+
+# The test suite alone: CI's second pass, against PostgreSQL, runs only this.
+pytest: $(VENV)/.dev-installed node_modules/.installed $(CSS)
 	$(PY) -m pytest
 
 # Production settings, served by gunicorn on 127.0.0.1 (behind a TLS proxy in a real deployment:
@@ -45,7 +58,7 @@ test: $(VENV)/.installed node_modules/.installed $(CSS)
 # plain HTTP on the loopback. gunicorn.conf.py: X-Forwarded-Proto counts only with
 # DJANGO_BEHIND_PROXY=1, and then by Django's decision.
 WORKERS ?= 4
-prod: setup
+prod: database
 	DJANGO_DEBUG= $(MANAGE) collectstatic --no-input -v0
 	DJANGO_DEBUG= DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
 	DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)} \
@@ -65,6 +78,10 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.installed
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
 node_modules/.installed: package.json package-lock.json $(VENV)/.installed
 	$(NPM) ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
@@ -77,13 +94,19 @@ $(CSS): $(SASS_SOURCES) node_modules/.installed
 	grep -o 'img/usa-icons[^")]*' $(CSS) | sort -u | while read -r icon; do \
 		install -D -m 644 node_modules/@uswds/uswds/dist/$$icon build/static/$$icon; done
 
-# Regenerate requirements.lock from pyproject.toml's pins (in a scratch environment).
+# Regenerate both lock files from pyproject.toml's pins, in a scratch environment: the site's
+# packages first, then the dev tools constrained to the same versions, so that the dev lock
+# only adds packages and never changes one the site runs on.
+PINS = .lock-venv/bin/python -c "import sys, tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	print('\n'.join(p['optional-dependencies']['dev'] if sys.argv[1] == 'dev' else p['dependencies']))"
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
-		print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > .lock-venv/pins.txt
-	.lock-venv/bin/pip install --quiet -r .lock-venv/pins.txt
+	$(PINS) site > .lock-venv/site.txt && $(PINS) dev > .lock-venv/dev.txt
+	.lock-venv/bin/pip install --quiet -r .lock-venv/site.txt
 	.lock-venv/bin/pip freeze > requirements.lock
+	.lock-venv/bin/pip install --quiet -c requirements.lock -r .lock-venv/dev.txt
+	{ echo "-r requirements.lock"; .lock-venv/bin/pip freeze | grep -vxFf requirements.lock; } \
+		> requirements-dev.lock
 	rm -rf .lock-venv
 
 clean:

@@ -24,8 +24,14 @@ django.setup()
 
 from django.test import Client, override_settings  # noqa: E402
 
-PAGES = ["/", "/programs/", "/faq/", "/glossary/",
-         "/programs/national-fugitive-operations-program/", "/search/?q=bond"]  # fmt: skip
+PAGES = [
+    "/",
+    "/programs/",
+    "/faq/",
+    "/glossary/",
+    "/programs/national-fugitive-operations-program/",
+    "/search/?q=bond",
+]
 QUALITIES = [4, 5, 6, 11]
 REPEATS = 5
 

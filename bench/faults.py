@@ -276,8 +276,16 @@ def cmd_broken() -> int:
 
 
 POISON = {"Host": "127.0.0.1:6666", "X-Forwarded-Proto": "https"}
-POISON_PATHS = ["/", "/faq/", "/glossary/", "/glossary/fugitive-alien/", "/search/?q=bond",
-                "/programs/rapid-repat/", "/sitemap.xml", "/robots.txt"]  # fmt: skip
+POISON_PATHS = [
+    "/",
+    "/faq/",
+    "/glossary/",
+    "/glossary/fugitive-alien/",
+    "/search/?q=bond",
+    "/programs/rapid-repat/",
+    "/sitemap.xml",
+    "/robots.txt",
+]
 POISON_ROUNDS = 40  # per path: enough that every worker gets some of each
 
 
@@ -319,8 +327,7 @@ def cmd_poison() -> int:
 
 
 BUSTED_PAGE = "/faq/"  # the largest page: the costliest to render and compress
-FLOOD_PAGES = ["/faq/", "/", "/programs/national-fugitive-operations-program/",
-               "/search/?q=bond"]  # fmt: skip
+FLOOD_PAGES = ["/faq/", "/", "/programs/national-fugitive-operations-program/", "/search/?q=bond"]
 
 
 def flood_paths(unique: bool):
@@ -342,10 +349,12 @@ def measured(flood) -> tuple[loadgen.Stats, loadgen.Stats | None]:
     headers = [("Accept-Encoding", "gzip, deflate, br")]
     background = None
     if flood is not None:
-        background = in_background(port=PORT, paths=flood, connections=8,
-                                   duration=BUSTING_DURATION + 30, headers=headers)  # fmt: skip
-    stats = loadgen.run(PORT, [BUSTED_PAGE], connections=4, duration=BUSTING_DURATION,
-                        headers=headers)  # fmt: skip
+        background = in_background(
+            port=PORT, paths=flood, connections=8, duration=BUSTING_DURATION + 30, headers=headers
+        )
+    stats = loadgen.run(
+        PORT, [BUSTED_PAGE], connections=4, duration=BUSTING_DURATION, headers=headers
+    )
     if background is None:
         return stats, None
     thread, stop, out = background
@@ -364,8 +373,10 @@ def cmd_busting() -> int:
         "same pages, no query": measured(flood_paths(unique=False)),
         "unique query strings": measured(flood_paths(unique=True)),
     }
-    print(f"  {BUSTED_PAGE}, 4 connections, {BUSTING_DURATION:.0f} s each, beside 8 flooding "
-          f"connections on {', '.join(FLOOD_PAGES)}:")  # fmt: skip
+    print(
+        f"  {BUSTED_PAGE}, 4 connections, {BUSTING_DURATION:.0f} s each, beside 8 flooding "
+        f"connections on {', '.join(FLOOD_PAGES)}:"
+    )
     errors = 0
     for name, (page, flood) in runs.items():
         errors += page.errors + (flood.errors if flood else 0)
@@ -384,8 +395,14 @@ def cmd_busting() -> int:
 
 
 if __name__ == "__main__":
-    commands = {"wait": cmd_wait, "mix": cmd_mix, "variants": cmd_variants, "broken": cmd_broken,
-                "poison": cmd_poison, "busting": cmd_busting}  # fmt: skip
+    commands = {
+        "wait": cmd_wait,
+        "mix": cmd_mix,
+        "variants": cmd_variants,
+        "broken": cmd_broken,
+        "poison": cmd_poison,
+        "busting": cmd_busting,
+    }
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         sys.exit(__doc__)
     sys.exit(commands[sys.argv[1]]())

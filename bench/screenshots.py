@@ -37,6 +37,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser.page_types import PAGE_TYPES  # noqa: E402
 
@@ -74,8 +75,6 @@ def slices(page, stem: Path, width: int, top: int) -> list[Path]:
 
 
 def shoot(base_url: str, folder: Path, names: list[str]) -> list[Path]:
-    from playwright.sync_api import sync_playwright
-
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

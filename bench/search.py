@@ -36,10 +36,12 @@ from programs.models import ContentVersion, GlossaryTerm, Program, Question  # n
 # Acronyms with and without punctuation, an older name, misspellings, common words, a word that
 # matches nothing; then questions in a family's words (synonyms, filler, word forms) and a
 # subject the site does not cover.
-QUERIES = ["FOT", "287g", "i.s.a.p", "Criminal Alien Program", "fugitve", "detainr", "bond",
-           "removal flights", "alien", "zzqqx", "the", "fingerprints",
-           "locate detained relative", "where is my husband", "how do I find my son in ICE jail",
-           "deported", "lawyer for detained person", "detension", "green card"]  # fmt: skip
+QUERIES = [
+    *("FOT", "287g", "i.s.a.p", "Criminal Alien Program", "fugitve", "detainr", "bond"),
+    *("removal flights", "alien", "zzqqx", "the", "fingerprints"),
+    *("locate detained relative", "where is my husband", "how do I find my son in ICE jail"),
+    *("deported", "lawyer for detained person", "detension", "green card"),
+]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 
 
@@ -106,23 +108,41 @@ def add_synthetic(terms: int, programs: int, questions: int) -> None:
     today = datetime.date(2026, 11, 22)
     ero = Program.objects.get(slug="enforcement-and-removal-operations")
     Program.objects.bulk_create(
-        Program(slug=f"synthetic-program-{i}", title=f"Synthetic {phrase(rng, 3)} {i}",
-                acronym=f"SP{i}", parent=ero, depth=1, summary=phrase(rng, 15),
-                body_html=f"<p>{phrase(rng, 120)}</p>", reviewed=today)
+        Program(
+            slug=f"synthetic-program-{i}",
+            title=f"Synthetic {phrase(rng, 3)} {i}",
+            acronym=f"SP{i}",
+            parent=ero,
+            depth=1,
+            summary=phrase(rng, 15),
+            body_html=f"<p>{phrase(rng, 120)}</p>",
+            reviewed=today,
+        )
         for i in range(programs)
-    )  # fmt: skip
+    )
     GlossaryTerm.objects.bulk_create(
-        GlossaryTerm(slug=f"synthetic-term-{i}", term=f"{phrase(rng, 2).title()} {i}",
-                     acronyms=[f"ST{i}"], also_known_as=[phrase(rng, 2)],
-                     body_html=f"<p>{phrase(rng, 40)}</p>", body="x", reviewed=today)
+        GlossaryTerm(
+            slug=f"synthetic-term-{i}",
+            term=f"{phrase(rng, 2).title()} {i}",
+            acronyms=[f"ST{i}"],
+            also_known_as=[phrase(rng, 2)],
+            body_html=f"<p>{phrase(rng, 40)}</p>",
+            body="x",
+            reviewed=today,
+        )
         for i in range(terms)
-    )  # fmt: skip
+    )
     Question.objects.bulk_create(
-        Question(slug=f"synthetic-question-{i}", question=f"What is {phrase(rng, 3)}?",
-                 topic="About ERO", body_html=f"<p>{phrase(rng, 60)}</p>", body="x",
-                 reviewed=today)
+        Question(
+            slug=f"synthetic-question-{i}",
+            question=f"What is {phrase(rng, 3)}?",
+            topic="About ERO",
+            body_html=f"<p>{phrase(rng, 60)}</p>",
+            body="x",
+            reviewed=today,
+        )
         for i in range(questions)
-    )  # fmt: skip
+    )
 
 
 def main() -> None:
@@ -137,8 +157,10 @@ def main() -> None:
         if label == "synthetic":
             add_synthetic(terms=10_000, programs=2_000, questions=1_000)
             ContentVersion.bump()
-        size = (f"{GlossaryTerm.objects.count()} terms, {Program.objects.count()} programs, "
-                f"{Question.objects.count()} questions")  # fmt: skip
+        size = (
+            f"{GlossaryTerm.objects.count()} terms, {Program.objects.count()} programs, "
+            f"{Question.objects.count()} questions"
+        )
         rows.append(report(f"glossary, {label} ({size})", time_queries(client, "/glossary/")))
         rows.append(report(f"site search, {label} ({size})", time_queries(client, "/search/")))
         first = time.perf_counter()

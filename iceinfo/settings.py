@@ -152,6 +152,7 @@ WHITENOISE_MAX_AGE = 300
 # least recently used dropped first once they take PAGE_CACHE_BYTES (compressed, as served:
 # the whole site takes about 5 MB in each of brotli, gzip and plain); a CDN may keep them
 # PAGE_MAX_AGE seconds. A load reaches every server within CONTENT_VERSION_TTL seconds.
+# Development (DEBUG) never caches a page.
 PAGE_CACHE = True
 PAGE_CACHE_BYTES = 32 * 1024 * 1024
 PAGE_MAX_AGE = 300
@@ -224,7 +225,7 @@ CONTENT_ERRORS_FILE = Path(
 
 # --- django-markdownx ------------------------------------------------------------------------
 # The admin preview runs the very function that renders public pages.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "programs.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "programs.editing.render_preview"
 MARKDOWNX_URLS_PATH = "/admin/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import editing
-from .content import FAQ_TOPICS
+from . import editing, rules
+from .kinds import FAQ_TOPICS
 from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
 
 
@@ -33,19 +33,36 @@ class ContentAdmin(MarkdownxModelAdmin):
 
 
 class BodyLinksForm(forms.ModelForm):
-    """The admin supplies the model and fields; this adds the loader's link check."""
+    """The admin supplies the model and fields; this adds the loader's markdown limits and link
+    rule."""
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
-        editing.check_body_links(body)
+        problems = editing.body_limit_problems(body)
+        if problems:
+            raise ValidationError(problems)
+        problems = editing.body_link_problems(body)
+        if problems:
+            raise ValidationError(problems)
         return body
 
 
 class ProgramForm(BodyLinksForm):
-    def clean_parent(self):
-        parent = self.cleaned_data.get("parent")
-        editing.check_parent(self.instance, parent)
-        return parent
+    def clean(self):
+        data = super().clean()
+        slug = data.get("slug") or self.instance.slug
+        problem = slug and editing.parent_problem(slug, data.get("parent"))
+        if problem:
+            self.add_error("parent", problem)
+        problems = editing.unit_naming_problems(
+            data.get("title", ""),
+            data.get("acronym", ""),
+            data.get("other_names"),
+            data.get("sources") or [],
+        )
+        if problems:
+            self.add_error("sources", problems)
+        return data
 
 
 class FactForm(forms.ModelForm):
@@ -55,20 +72,23 @@ class FactForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        errors = editing.check_quote(data.get("source"), data.get("quote", ""), data.get("figure"))
-        if errors:
-            raise ValidationError(errors)
+        problems = editing.quote_problems(
+            data.get("source"), data.get("quote", ""), data.get("figure")
+        )
+        if problems:
+            raise ValidationError(problems)
         return data
 
 
 class FactFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
-        cited = set(self.data.getlist("sources"))
+        cited = self.data.getlist("sources")
         for form in self.forms:
             source = form.cleaned_data.get("source") if hasattr(form, "cleaned_data") else None
-            if source is not None and str(source.pk) not in cited:
-                form.add_error("source", "This source is not in the page's sources.")
+            problem = source is not None and editing.fact_source_problem(source, cited)
+            if problem:
+                form.add_error("source", problem)
 
 
 class FactInline(admin.TabularInline):
@@ -97,15 +117,14 @@ class ProgramAdmin(ContentAdmin):
 class GlossaryTermForm(BodyLinksForm):
     def clean(self):
         data = super().clean()
-        errors = editing.check_quote(data.get("quote_source"), data.get("quote_text", ""))
-        if errors:
-            raise ValidationError({"quote_text": errors["quote"]})
-        taken = editing.names_taken_by_other_terms(self.instance)
-        for name in [data.get("term", ""), *data.get("acronyms", [])]:
-            if name and name.casefold() in taken:
-                raise ValidationError(
-                    {"term": f"'{name}' is already defined in {taken[name.casefold()]}"}
-                )
+        problems = editing.quote_problems(data.get("quote_source"), data.get("quote_text", ""))
+        if problems:
+            self.add_error("quote_text", problems["quote"])
+        slug = data.get("slug") or self.instance.slug
+        names = [data.get("term", ""), *(data.get("acronyms") or [])]
+        problems = editing.name_problems(slug, [n for n in names if n])
+        if problems:
+            self.add_error("term", problems)
         return data
 
 
@@ -123,18 +142,21 @@ class GlossaryTermAdmin(ContentAdmin):
 
 
 class QuestionForm(BodyLinksForm):
-    topic = forms.ChoiceField(choices=[(t, t) for t in FAQ_TOPICS])
+    # A menu of the topics; the rule itself is the loader's (rules.topic_problem).
+    topic = forms.CharField(widget=forms.Select(choices=[(t, t) for t in FAQ_TOPICS]))
+
+    def clean_topic(self):
+        topic = self.cleaned_data.get("topic", "")
+        problem = rules.topic_problem(topic)
+        if problem:
+            raise ValidationError(problem)
+        return topic
 
     def clean_source_quotes(self):
         quotes = self.cleaned_data.get("source_quotes") or []
-        by_id = {s.source_id: s for s in Source.objects.all()}
-        for item in quotes:
-            source = by_id.get(str(item.get("id")))
-            if source is None:
-                raise ValidationError(f"Unknown source id {item.get('id')!r}.")
-            errors = editing.check_quote(source, item.get("quote", ""))
-            if errors:
-                raise ValidationError(errors["quote"])
+        problems = editing.faq_source_problems(quotes)
+        if problems:
+            raise ValidationError(problems)
         return quotes
 
 
@@ -149,19 +171,43 @@ class QuestionAdmin(ContentAdmin):
 
 @admin.register(Page)
 class PageAdmin(ContentAdmin):
-    form = type(
-        "PageForm",
-        (BodyLinksForm,),
-        {"Meta": type("Meta", (), {"model": Page, "fields": "__all__"})},
-    )
+    form = BodyLinksForm
     list_display = ["title", "slug", "reviewed", "edited_in_admin"]
     search_fields = ["title", "body"]
 
 
+class SourceForm(BodyLinksForm):
+    def clean_text(self):
+        text = self.cleaned_data.get("text", "")
+        problem = editing.capture_size_problem(text)
+        if problem:
+            raise ValidationError(problem)
+        return text
+
+    def clean(self):
+        # A changed text must still hold every quote that cites it, as the next load checks.
+        data = super().clean()
+        if "text" in data:
+            problems = editing.source_text_problems(
+                self.instance, data["text"], data.get("date_line") or ""
+            )
+            if problems:
+                self.add_error("text", problems)
+        return data
+
+
 @admin.register(Source)
 class SourceAdmin(ContentAdmin):
+    form = SourceForm
     list_display = ["source_id", "title", "date", "latest_year", "edited_in_admin"]
     search_fields = ["title", "kind", "text"]
+    # The capture's file name is where export writes the text: never typed in the admin.
+    readonly_fields = [*ContentAdmin.readonly_fields, "capture_file"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.capture_file:
+            obj.capture_file = editing.capture_file_name(obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Revision)

@@ -7,102 +7,49 @@ set is checked before anything is written and a bad edit never reaches the site.
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
+from . import rules
 from .content_files import (
+    CAPTURE_FILE_NAME,
+    MAX_CAPTURE_BYTES,
     Collector,
     ContentErrors,
     Document,
     check_fields,
+    display_path,
     documents,
+    limit_problem,
     normalize_space,
     read_text,
     suggest,
 )
-from .markdown import NO_GLOSSARY, GlossaryLinker, render
-from .models import tree_order_key
+from .kinds import (
+    BY_LINK,
+    KINDS,
+    PAGE,
+    PAGE_SLUGS,
+    PROGRAM,
+    QUESTION,
+    SOURCE,
+    TERM,
+    Field,
+    Kind,
+)
+from .markdown import NO_GLOSSARY, GlossaryLinker, Rendered, markdown_problems, render
+from .models import Fact, Program, text_hash
 from .words import phrase_key
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
 
-# --- Schemas ---------------------------------------------------------------------------------
-# Each field: (required, kind). Kinds are checked by `content_files.check_kind`.
-SCHEMAS: dict[str, dict[str, tuple[bool, str]]] = {
-    "sources": {
-        "id": (True, "str"),
-        "title": (True, "str"),
-        "short_name": (True, "str"),
-        "kind": (True, "str"),
-        "date_line": (False, "str"),
-        "date": (False, "date"),
-        "latest_year": (True, "int"),
-        "capture": (True, "str"),
-        "reviewed": (True, "date"),
-    },
-    "programs": {
-        "title": (True, "str"),
-        "acronym": (False, "str"),
-        "other_names": (False, "list"),
-        "parent": (False, "str"),
-        "also_parents": (False, "list"),
-        "order": (False, "int"),
-        "summary": (True, "str"),
-        "sources": (True, "list"),
-        "facts": (False, "list"),
-        "glossary_links": (False, "bool"),
-        "reviewed": (True, "date"),
-    },
-    "glossary": {
-        "term": (True, "str"),
-        "acronyms": (False, "list"),
-        "also_known_as": (False, "list"),
-        "related": (False, "list"),
-        "see_also": (False, "list"),
-        "sources": (True, "list"),
-        "quote": (False, "mapping"),
-        "defined_in_sources": (False, "bool"),
-        "autolink": (False, "bool"),
-        "reviewed": (True, "date"),
-    },
-    "faq": {
-        "question": (True, "str"),
-        "topic": (True, "str"),
-        "order": (False, "int"),
-        "most_asked": (False, "int"),
-        "related": (False, "list"),
-        "sources": (True, "list"),
-        "glossary_links": (False, "bool"),
-        "reviewed": (True, "date"),
-    },
-    "pages": {
-        "title": (True, "str"),
-        "summary": (True, "str"),
-        "sources": (False, "list"),
-        "reviewed": (True, "date"),
-    },
-    # content/search/*.yml: all YAML, no body.
-    "search": {
-        "synonyms": (False, "list"),
-        "ignore": (False, "list"),
-        "not_covered": (False, "list"),
-    },
-}
-# FAQ topics, in the order the FAQ page shows them.
-FAQ_TOPICS = (
-    "Finding someone and getting help",
-    "Detention and health care",
-    "Release and alternatives to detention",
-    "Removal and court hearings",
-    "Arrests and fugitive operations",
-    "Jails, prisons and 287(g)",
-    "Other ways to contact ICE",
-    "About ERO",
-)
 FACT_FIELDS = {"figure", "label", "source", "quote"}
 OTHER_NAME_FIELDS = {"name", "kind", "source"}
 OTHER_NAME_KINDS = {"also", "formerly"}
@@ -110,16 +57,52 @@ OTHER_NAME_KINDS = {"also", "formerly"}
 
 @dataclass
 class ContentSet:
-    sources: dict[str, dict] = field(default_factory=dict)  # by slug
+    """Every record, by kind (each attribute is a kind's folder name), then by slug."""
+
+    sources: dict[str, dict] = field(default_factory=dict)
     programs: dict[str, dict] = field(default_factory=dict)
     pages: dict[str, dict] = field(default_factory=dict)
     glossary: dict[str, dict] = field(default_factory=dict)
     faq: dict[str, dict] = field(default_factory=dict)
+    # content/search/: how the site search reads a query (not a kind of page: see read_search)
     search: dict[str, dict] = field(default_factory=dict)
 
+    def of(self, kind: Kind) -> dict[str, dict]:
+        return getattr(self, kind.folder)
 
-def _has_required(meta: dict, kind: str) -> bool:
-    return all(name in meta for name, (required, _) in SCHEMAS[kind].items() if required)
+    def by_kind(self):
+        """(kind, records) for every kind, in the registry's order."""
+        return [(kind, self.of(kind)) for kind in KINDS]
+
+
+@cache
+def model_fields(kind: Kind) -> dict:
+    """Front-matter field name -> the Django field that stores it, where there is one: the
+    loader holds every value to the limits the database will impose."""
+    fields = {}
+    for f in kind.fields:
+        try:
+            fields[f.name] = kind.model._meta.get_field(f.model_field)
+        except FieldDoesNotExist:
+            continue
+    return fields
+
+
+def _check_fields(doc: Document, kind: Kind, errors: Collector) -> dict:
+    return check_fields(doc, kind.schema, errors, model_fields(kind))
+
+
+def _has_required(meta: dict, kind: Kind) -> bool:
+    return all(f.name in meta for f in kind.fields if f.required)
+
+
+def _record(doc: Document, kind: Kind, meta: dict) -> dict:
+    """A record's slug, file and body, and every field stored as it is (or its default)."""
+    rec = {"slug": doc.slug, "body": doc.body, "file_text": doc.text, "_doc": doc}
+    for f in kind.fields:
+        if f.stored:
+            rec[f.model_field] = meta.get(f.name, f.default)
+    return rec
 
 
 def _fingerprint(record: dict) -> str:
@@ -129,11 +112,24 @@ def _fingerprint(record: dict) -> str:
 
 
 # --- Sources ---------------------------------------------------------------------------------
+def _read_capture(doc: Document, name: str, errors: Collector) -> str | None:
+    """A source's captured text: only ever a plain .txt file beside its .md file."""
+    if not CAPTURE_FILE_NAME.match(name):
+        message = "must be the name of a .txt file beside it, like 'ero-page.txt' (no folders)"
+        errors.add(doc, ("capture",), "capture", message)
+        return None
+    path = doc.path.parent / name
+    if not os.path.lexists(path):
+        errors.add(doc, ("capture",), "capture", f"no file {name!r} beside it")
+        return None
+    return read_text(path, errors, MAX_CAPTURE_BYTES)
+
+
 def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
     records = {}
     ids: dict[str, str] = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["sources"], errors)
+        meta = _check_fields(doc, SOURCE, errors)
         sid = meta.get("id")
         if sid is not None:
             if not SOURCE_ID.match(sid):
@@ -141,37 +137,21 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             elif sid in ids:
                 errors.add(doc, ("id",), "id", f'"{sid}" is also used by {ids[sid]}')
             ids[sid] = doc.display
-        text = None
-        if "capture" in meta:
-            capture = directory / meta["capture"]
-            if capture.parent != directory or not capture.is_file():
-                errors.add(doc, ("capture",), "capture", f"no file {meta['capture']!r} beside it")
-            else:
-                text = read_text(capture, errors)
-        date_line = doc.meta.get("date_line") or ""
-        if text and date_line and date_line not in text:
-            errors.add(doc, ("date_line",), "date_line", "does not occur in the captured text")
-        if not text or not _has_required(meta, "sources"):
+        text = _read_capture(doc, meta["capture"], errors) if "capture" in meta else None
+        # Exactly as the page gives it, leading spaces included (the field check strips them).
+        date_line = str(doc.meta.get("date_line") or "")
+        problem = text and rules.date_line_problem(date_line, text)
+        if problem:
+            errors.add(doc, ("date_line",), "date_line", problem)
+        if not text or not _has_required(meta, SOURCE):
             continue
-        rendered = render(doc.body)
-        records[doc.slug] = {
-            "slug": doc.slug,
-            "source_id": sid,
-            "title": meta["title"],
-            "short_name": meta["short_name"],
-            "kind": meta["kind"],
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
+        records[doc.slug] = _record(doc, SOURCE, meta) | {
             "date_line": date_line,
-            "date": meta.get("date"),
-            "latest_year": meta.get("latest_year"),
-            "capture_file": meta["capture"],
             "text": text,
-            "body": doc.body,
+            "capture_hash": text_hash(text),
             "body_html": rendered.html,
-            "reviewed": meta.get("reviewed"),
-            "file_text": doc.text,
-            "_doc": doc,
             "_normalized": normalize_space(text),
-            "_folded": normalize_space(text).casefold(),
         }
     return records
 
@@ -181,8 +161,9 @@ def _source_ids(doc, meta, key, by_id, errors) -> list[str]:
     ids = []
     for i, sid in enumerate(meta.get(key, [])):
         sid = str(sid)
-        if sid not in by_id:
-            errors.add(doc, (key, i), f"{key}[{i}]", f'unknown source id "{sid}"{_known(by_id)}')
+        problem = rules.source_id_problem(sid, by_id)
+        if problem:
+            errors.add(doc, (key, i), f"{key}[{i}]", problem + _known(by_id))
         else:
             ids.append(sid)
     return ids
@@ -192,14 +173,16 @@ def _known(by_id: dict) -> str:
     return " (known: " + ", ".join(sorted(by_id)) + ")"
 
 
-def check_quote(doc, key, name, sid, quote, by_id, errors, figure=None) -> None:
-    """A quote must occur in its source's text; a figure must occur in its quote."""
+def _check_quote(doc, key, name, sid, quote, by_id, errors, figure=None) -> None:
+    """The loader's side of rules.quote_problem and rules.figure_problem."""
     if sid not in by_id or not isinstance(quote, str):
         return
-    if normalize_space(quote) not in by_id[sid]["_normalized"]:
-        errors.add(doc, (*key, "quote"), f"{name}.quote", f'does not occur in source "{sid}"')
-    if figure is not None and normalize_space(str(figure)) not in normalize_space(quote):
-        errors.add(doc, (*key, "figure"), f"{name}.figure", f"{figure!r} does not occur in quote")
+    problem = rules.quote_problem(quote, sid, by_id[sid]["text"])
+    if problem:
+        errors.add(doc, (*key, "quote"), f"{name}.quote", problem)
+    problem = figure is not None and rules.figure_problem(figure, quote)
+    if problem:
+        errors.add(doc, (*key, "figure"), f"{name}.figure", problem)
 
 
 def _facts(doc, meta, by_id, page_sources, errors) -> list[dict]:
@@ -216,11 +199,14 @@ def _facts(doc, meta, by_id, page_sources, errors) -> list[dict]:
         if not set(fact) >= FACT_FIELDS:
             continue
         sid = str(fact["source"])
-        if sid not in by_id:
-            errors.add(doc, (*key, "source"), f"{name}.source", f'unknown source id "{sid}"')
-        elif sid not in page_sources:
-            errors.add(doc, (*key, "source"), f"{name}.source", f'"{sid}" is not in sources')
-        check_quote(doc, key, name, sid, fact["quote"], by_id, errors, figure=fact["figure"])
+        problem = rules.fact_source_problem(sid, by_id, page_sources)
+        if problem:
+            errors.add(doc, (*key, "source"), f"{name}.source", problem)
+        _check_quote(doc, key, name, sid, fact["quote"], by_id, errors, figure=fact["figure"])
+        for column in ("figure", "label"):
+            problem = limit_problem(str(fact[column]), Fact._meta.get_field(column))
+            if problem:
+                errors.add(doc, (*key, column), f"{name}.{column}", problem)
         facts.append({k: str(fact[k]) for k in ("figure", "label", "quote")} | {"source": sid})
     return facts
 
@@ -238,15 +224,24 @@ def _other_names(doc, meta, by_id, errors) -> list[dict]:
         if kind not in OTHER_NAME_KINDS:
             errors.add(doc, (*key, "kind"), f"{name}.kind", "must be 'also' or 'formerly'")
         sid = str(item["source"])
-        if sid not in by_id:
-            errors.add(doc, (*key, "source"), f"{name}.source", f'unknown source id "{sid}"')
+        problem = rules.source_id_problem(sid, by_id)
+        if problem:
+            errors.add(doc, (*key, "source"), f"{name}.source", problem)
         names.append({"name": str(item["name"]), "kind": kind, "source": sid})
     return names
 
 
-def _render_body(doc: Document, meta: dict, linker: GlossaryLinker):
-    """Render a body, linking glossary terms unless the page switches that off."""
-    return render(doc.body, linker if meta.get("glossary_links", True) else NO_GLOSSARY)
+def _render_body(doc: Document, linker: GlossaryLinker, errors: Collector) -> Rendered:
+    """Render a body, or report each limit it exceeds and stand in an empty rendering."""
+    problems = markdown_problems(doc.body)
+    for line, message in problems:
+        errors.add(doc, doc.body_line + line - 1, "body", message)
+    return Rendered(html="") if problems else render(doc.body, linker)
+
+
+def _linker_for(meta: dict, linker: GlossaryLinker) -> GlossaryLinker:
+    """Glossary terms are linked unless the page switches that off."""
+    return linker if meta.get("glossary_links", True) else NO_GLOSSARY
 
 
 def read_programs(
@@ -254,27 +249,17 @@ def read_programs(
 ) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["programs"], errors)
+        meta = _check_fields(doc, PROGRAM, errors)
         sources = _source_ids(doc, meta, "sources", by_id, errors)
-        rendered = _render_body(doc, meta, linker)
-        records[doc.slug] = {
-            "slug": doc.slug,
-            "title": meta.get("title", ""),
-            "acronym": meta.get("acronym", ""),
+        rendered = _render_body(doc, _linker_for(meta, linker), errors)
+        records[doc.slug] = _record(doc, PROGRAM, meta) | {
             "other_names": _other_names(doc, meta, by_id, errors),
             "parent": meta.get("parent"),
             "also_parents": [str(s) for s in meta.get("also_parents", [])],
-            "order": meta.get("order", 0),
-            "summary": meta.get("summary", ""),
             "sources": sources,
             "facts": _facts(doc, meta, by_id, set(sources), errors),
-            "glossary_links": meta.get("glossary_links", True),
-            "body": doc.body,
             "body_html": rendered.html,
             "toc": rendered.toc,
-            "reviewed": meta.get("reviewed"),
-            "file_text": doc.text,
-            "_doc": doc,
             "_links": rendered.links,
         }
         check_sources_name_unit(doc, records[doc.slug], by_id, errors)
@@ -283,31 +268,16 @@ def read_programs(
 
 
 def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Collector) -> None:
-    """A page cites a source only if the source names the unit: its title, acronym or one of
-    its other names as whole words, ignoring case and white space ("ERO" inside
-    "interoperability" is no mention). A source that does not mention the unit is a sentence in
-    the text ("the ERO page does not mention it"), not a citation. A page about a source itself
-    (its title names the source, like the group of programs on the older partners page) may
-    cite that source."""
+    """The loader's side of rules.unit_naming_problem, for each source a program cites."""
     names = [rec["title"], rec["acronym"], *(n["name"] for n in rec["other_names"])]
-    mentions = [_whole_words(n) for n in names if n]
-    title = normalize_space(rec["title"]).casefold()
     for i, sid in enumerate(str(s) for s in doc.meta.get("sources", [])):
-        if sid not in by_id or any(m.search(by_id[sid]["_folded"]) for m in mentions):
-            continue
-        if normalize_space(by_id[sid]["short_name"]).casefold().removeprefix("the ") in title:
-            continue
-        errors.add(
-            doc,
-            ("sources", i),
-            f"sources[{i}]",
-            f'source "{sid}" does not name this unit (its title, acronym or other names); '
-            "cite only sources that name it, and say in the text if a page does not",
-        )
-
-
-def _whole_words(name: str) -> re.Pattern:
-    return re.compile(rf"(?<!\w){re.escape(normalize_space(name).casefold())}(?!\w)")
+        if sid in by_id:
+            source = by_id[sid]
+            problem = rules.unit_naming_problem(
+                names, rec["title"], sid, source["short_name"], source["text"]
+            )
+            if problem:
+                errors.add(doc, ("sources", i), f"sources[{i}]", problem)
 
 
 def _check_tree(records: dict[str, dict], errors: Collector) -> None:
@@ -325,64 +295,47 @@ def _check_tree(records: dict[str, dict], errors: Collector) -> None:
         for i, other in enumerate(rec["also_parents"]):
             if other not in records and ("programs", other) not in errors.unreadable:
                 errors.add(doc, ("also_parents", i), f"also_parents[{i}]", f"no program '{other}'")
+    parent_of = {slug: rec["parent"] for slug, rec in records.items()}
     for slug, rec in records.items():
-        chain, node = [], rec
-        while node["parent"] is not None:
-            if node["parent"] == slug or node["parent"] in chain:
-                cycle = " -> ".join([slug, *chain, node["parent"]])
-                errors.add(rec["_doc"], ("parent",), "parent", f"makes a cycle: {cycle}")
-                chain = []
-                break
-            chain.append(node["parent"])
-            node = records[node["parent"]]
-        rec["ancestors"] = [
-            [a, records[a]["title"], records[a]["acronym"]] for a in reversed(chain)
-        ]
+        try:
+            chain = rules.ancestors(slug, parent_of)
+        except rules.Cycle as cycle:
+            errors.add(rec["_doc"], ("parent",), "parent", str(cycle))
+            chain = []
+        rec["ancestors"] = [[a, records[a]["title"], records[a]["acronym"]] for a in chain]
         rec["depth"] = len(chain)
-        path = [(records[a]["order"], a) for a in reversed(chain)] + [(rec["order"], rec["slug"])]
-        rec["tree_order"] = tree_order_key(path)
+        path = [(records[a]["order"], a) for a in chain] + [(rec["order"], rec["slug"])]
+        rec["tree_order"] = rules.tree_order_key(path)
+        _check_tree_order_length(rec, errors)
+
+
+def _check_tree_order_length(rec: dict, errors: Collector) -> None:
+    """The stored tree path (every ancestor's slug) must fit its column, deep trees too."""
+    problem = limit_problem(rec["tree_order"], Program._meta.get_field("tree_order"))
+    if problem:
+        message = f"the path from the top of the tree to this program {problem}; shorten it"
+        errors.add(rec["_doc"], ("parent",), "parent", message)
 
 
 # --- Pages -----------------------------------------------------------------------------------
-# A page is shown by the route of the same name.
-PAGE_SLUGS = ("home", "about", "resources")
-
-
 def read_pages(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
         if doc.slug not in PAGE_SLUGS:
             known = ", ".join(PAGE_SLUGS)
             errors.add(doc, 1, "file name", f"no page is shown at '{doc.slug}' (known: {known})")
-        meta = check_fields(doc, SCHEMAS["pages"], errors)
-        rendered = render(doc.body)
-        records[doc.slug] = {
-            "slug": doc.slug,
-            "title": meta.get("title", ""),
-            "summary": meta.get("summary", ""),
+        meta = _check_fields(doc, PAGE, errors)
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
+        records[doc.slug] = _record(doc, PAGE, meta) | {
             "sources": _source_ids(doc, meta, "sources", by_id, errors),
-            "body": doc.body,
             "body_html": rendered.html,
             "toc": rendered.toc,
-            "reviewed": meta.get("reviewed"),
-            "file_text": doc.text,
-            "_doc": doc,
             "_links": rendered.links,
         }
     return records
 
 
 # --- Glossary -------------------------------------------------------------------------------
-def _strings(doc, meta, key, errors) -> list[str]:
-    values = []
-    for i, item in enumerate(meta.get(key, [])):
-        if isinstance(item, bool) or not isinstance(item, (str, int, float)) or not str(item):
-            errors.add(doc, (key, i), f"{key}[{i}]", "must be text")
-        else:
-            values.append(str(item).strip())
-    return values
-
-
 def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
     quote = meta.get("quote")
     if not quote:
@@ -391,38 +344,30 @@ def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
         errors.add(doc, ("quote",), "quote", "must have exactly 'source' and 'text'")
         return "", None
     sid = str(quote["source"])
-    if sid not in by_id:
-        errors.add(doc, ("quote", "source"), "quote.source", f'unknown source id "{sid}"')
+    problem = rules.source_id_problem(sid, by_id)
+    if problem:
+        errors.add(doc, ("quote", "source"), "quote.source", problem)
         return "", None
     text = str(quote["text"])
-    if normalize_space(text) not in by_id[sid]["_normalized"]:
-        errors.add(doc, ("quote", "text"), "quote.text", f'does not occur in source "{sid}"')
+    problem = rules.quote_problem(text, sid, by_id[sid]["text"])
+    if problem:
+        errors.add(doc, ("quote", "text"), "quote.text", problem)
     return text, sid
 
 
 def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["glossary"], errors)
+        meta = _check_fields(doc, TERM, errors)
         quote_text, quote_source = _glossary_quote(doc, meta, by_id, errors)
-        rendered = render(doc.body)
-        records[doc.slug] = {
-            "slug": doc.slug,
-            "term": meta.get("term", ""),
-            "acronyms": _strings(doc, meta, "acronyms", errors),
-            "also_known_as": _strings(doc, meta, "also_known_as", errors),
-            "related": _strings(doc, meta, "related", errors),
-            "see_also": _strings(doc, meta, "see_also", errors),
+        rendered = _render_body(doc, NO_GLOSSARY, errors)
+        records[doc.slug] = _record(doc, TERM, meta) | {
+            "related": meta.get("related", []),
+            "see_also": meta.get("see_also", []),
             "sources": _source_ids(doc, meta, "sources", by_id, errors),
             "quote_text": quote_text,
             "quote_source": quote_source,
-            "defined_in_sources": meta.get("defined_in_sources", True),
-            "autolink": meta.get("autolink", True),
-            "body": doc.body,
             "body_html": rendered.html,
-            "reviewed": meta.get("reviewed"),
-            "file_text": doc.text,
-            "_doc": doc,
             "_links": rendered.links,
         }
     _check_unique_names(records, errors)
@@ -430,37 +375,26 @@ def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, 
 
 
 def _check_unique_names(records: dict[str, dict], errors: Collector) -> None:
-    """A term or an acronym may be defined once; every entry that repeats one is reported."""
-    owners: dict[str, list[tuple[str, tuple, str]]] = {}
-    for slug, rec in records.items():
-        places = [(("term",), "term", rec["term"])]
-        places += [(("acronyms", i), f"acronyms[{i}]", a) for i, a in enumerate(rec["acronyms"])]
-        for key, field_name, name in places:
-            owners.setdefault(name.casefold(), []).append((slug, key, field_name, name))
-    for places in owners.values():
-        slugs = {slug for slug, *_ in places}
-        if len(slugs) < 2:
-            continue
-        for slug, key, field_name, name in places:
-            others = ", ".join(sorted(slugs - {slug}))
-            message = f"'{name}' is already defined in {others}"
-            errors.add(records[slug]["_doc"], key, field_name, message)
+    """The loader's side of rules.name_conflicts: each place a name is repeated is reported."""
+    names = {slug: [rec["term"], *rec["acronyms"]] for slug, rec in records.items()}
+    for (slug, i), message in rules.name_conflicts(names).items():
+        key, field_name = (
+            (("term",), "term") if i == 0 else (("acronyms", i - 1), f"acronyms[{i - 1}]")
+        )
+        errors.add(records[slug]["_doc"], key, field_name, message)
 
 
 # --- FAQ -------------------------------------------------------------------------------------
 def _faq_sources(doc, meta, by_id, errors) -> list[dict]:
+    texts = {sid: rec["text"] for sid, rec in by_id.items()}
     quotes = []
     for i, item in enumerate(meta.get("sources", [])):
-        key, name = ("sources", i), f"sources[{i}]"
-        if not isinstance(item, dict) or set(item) != {"id", "quote"}:
-            errors.add(doc, key, name, "must have exactly 'id' and 'quote'")
-            continue
-        sid = str(item["id"])
-        if sid not in by_id:
-            errors.add(doc, (*key, "id"), f"{name}.id", f'unknown source id "{sid}"')
-            continue
-        check_quote(doc, key, name, sid, item["quote"], by_id, errors)
-        quotes.append({"id": sid, "quote": str(item["quote"])})
+        problems = rules.faq_source_problems(item, texts)
+        for where, message in problems:
+            key = ("sources", i, where) if where else ("sources", i)
+            errors.add(doc, key, f"sources[{i}].{where}" if where else f"sources[{i}]", message)
+        if not any(where in ("", "id") for where, _ in problems):
+            quotes.append({"id": str(item["id"]), "quote": str(item["quote"])})
     return quotes
 
 
@@ -469,28 +403,18 @@ def read_faq(
 ) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
-        meta = check_fields(doc, SCHEMAS["faq"], errors)
-        topic = meta.get("topic")
-        if topic is not None and topic not in FAQ_TOPICS:
-            errors.add(doc, ("topic",), "topic", f"unknown topic{suggest(topic, FAQ_TOPICS)}")
+        meta = _check_fields(doc, QUESTION, errors)
+        problem = "topic" in meta and rules.topic_problem(meta["topic"])
+        if problem:
+            errors.add(doc, ("topic",), "topic", problem)
         quotes = _faq_sources(doc, meta, by_id, errors)
-        related = [":".join(_split_ref(r)) for r in _strings(doc, meta, "related", errors)]
-        rendered = _render_body(doc, meta, linker)
-        records[doc.slug] = {
-            "slug": doc.slug,
-            "question": meta.get("question", ""),
-            "topic": topic or "",
-            "order": meta.get("order", 0),
-            "most_asked": meta.get("most_asked"),
+        related = [":".join(_split_ref(r)) for r in meta.get("related", [])]
+        rendered = _render_body(doc, _linker_for(meta, linker), errors)
+        records[doc.slug] = _record(doc, QUESTION, meta) | {
             "source_quotes": quotes,
             "sources": sorted({q["id"] for q in quotes}),
             "related": related,
-            "glossary_links": meta.get("glossary_links", True),
-            "body": doc.body,
             "body_html": rendered.html,
-            "reviewed": meta.get("reviewed"),
-            "file_text": doc.text,
-            "_doc": doc,
             "_links": rendered.links + [_split_ref(r) for r in related],
         }
     _check_most_asked(records, errors)
@@ -498,17 +422,12 @@ def read_faq(
 
 
 def _check_most_asked(records: dict[str, dict], errors: Collector) -> None:
-    """`most_asked` is a place in one list: 1 or more, and no two questions in the same place."""
+    """`most_asked` is a place in one list, 1 first (0, the default, is not in the list): no
+    two questions may share a place."""
     places: dict[int, list[str]] = {}
     for slug, rec in records.items():
-        rank = rec["most_asked"]
-        if rank is None:
-            continue
-        if rank < 1:
-            errors.add(rec["_doc"], ("most_asked",), "most_asked", "must be 1 or more")
-            rec["most_asked"] = None
-            continue
-        places.setdefault(rank, []).append(slug)
+        if rec.get("most_asked", 0) > 0:
+            places.setdefault(rec["most_asked"], []).append(slug)
     for rank, slugs in places.items():
         for slug in slugs if len(slugs) > 1 else []:
             others = ", ".join(s for s in slugs if s != slug)
@@ -518,12 +437,18 @@ def _check_most_asked(records: dict[str, dict], errors: Collector) -> None:
 
 def _split_ref(ref: str) -> tuple[str, str]:
     kind, _, slug = ref.partition(":")
-    return (kind, slug) if slug else ("program", kind)
+    return (kind, slug) if slug else (PROGRAM.link, kind)
 
 
 # --- Search vocabulary ----------------------------------------------------------------------
 # A file is read by the search of the same name; only these exist.
 SEARCH_FILES = ("synonyms",)
+# content/search/*.yml: all YAML, no body; not a kind of page (kinds.py), so its fields are here.
+SEARCH_SCHEMA = {
+    "synonyms": Field("synonyms", "list"),
+    "ignore": Field("ignore", "list"),
+    "not_covered": Field("not_covered", "list"),
+}
 
 
 def read_search(directory: Path, errors: Collector) -> dict[str, dict]:
@@ -532,7 +457,7 @@ def read_search(directory: Path, errors: Collector) -> dict[str, dict]:
         if doc.slug not in SEARCH_FILES:
             known = ", ".join(f"{s}.yml" for s in SEARCH_FILES)
             errors.add(doc, 1, "file name", f"search reads no '{doc.path.name}' (known: {known})")
-        meta = check_fields(doc, SCHEMAS["search"], errors)
+        meta = check_fields(doc, SEARCH_SCHEMA, errors)
         seen: dict[tuple, str] = {}  # a word's stems -> where it is first given
         synonyms = _synonym_groups(doc, meta, seen, errors)
         ignore = _ignored_words(doc, meta, seen, errors)
@@ -619,34 +544,18 @@ def _not_covered(doc, meta, seen, errors) -> list[dict]:
 # --- The whole set ---------------------------------------------------------------------------
 def _check_links(content: ContentSet, errors: Collector) -> None:
     """Every internal link in a body names a page that exists in this content set."""
-    targets = {
-        "program": content.programs,
-        "source": content.sources,
-        "term": content.glossary,
-        "faq": content.faq,
-    }
+    slugs = {kind.link: content.of(kind).keys() for kind in BY_LINK.values()}
     for rec in content.glossary.values():
-        rec["_links"] = rec["_links"] + [("program", s) for s in rec["related"]]
-        rec["_links"] += [("term", s) for s in rec["see_also"]]
-    for records in (content.programs, content.pages, content.glossary, content.faq):
+        rec["_links"] = rec["_links"] + [(PROGRAM.link, s) for s in rec["related"]]
+        rec["_links"] += [(TERM.link, s) for s in rec["see_also"]]
+    for _kind, records in content.by_kind():
         for rec in records.values():
-            doc = rec["_doc"]
-            for kind, slug in rec["_links"]:
-                if kind in targets and slug in targets[kind]:
+            for link, slug in rec.get("_links", ()):
+                if link in BY_LINK and (BY_LINK[link].folder, slug) in errors.unreadable:
                     continue
-                if (LINK_DIRECTORIES.get(kind), slug) in errors.unreadable:
-                    continue
-                if kind not in targets:
-                    known = ", ".join(f"{k}:" for k in targets)
-                    message = f"link to {kind}:{slug}: unknown kind of link (use {known})"
-                    errors.add(doc, *_link_place(doc, kind, slug), message)
-                    continue
-                hint = suggest(slug, targets.get(kind, {}))
-                message = f"link to {kind}:{slug}: no such {kind}{hint}"
-                errors.add(doc, *_link_place(doc, kind, slug), message)
-
-
-LINK_DIRECTORIES = {"program": "programs", "term": "glossary", "faq": "faq", "source": "sources"}
+                problem = rules.link_problem(link, slug, slugs.get(link))
+                if problem:
+                    errors.add(rec["_doc"], *_link_place(rec["_doc"], link, slug), problem)
 
 
 def _link_place(doc: Document, kind: str, slug: str) -> tuple[int, str]:
@@ -662,10 +571,28 @@ def _link_place(doc: Document, kind: str, slug: str) -> tuple[int, str]:
     return doc.body_line, "body"
 
 
+CONTENT_FOLDERS = tuple(kind.folder for kind in KINDS)
+
+
+def _check_folders(root: Path, errors: Collector) -> None:
+    """A mistyped CONTENT_DIR or --content-dir is an error, not an empty site."""
+    if not root.is_dir():
+        message = "does not exist or is not a folder (check CONTENT_DIR or --content-dir)"
+        errors.add(display_path(root), 0, "content folder", message)
+        return
+    for name in CONTENT_FOLDERS:
+        if not (root / name).is_dir():
+            errors.add(display_path(root / name), 0, "folder", "is missing")
+
+
 def read_content(content_dir: Path | None = None) -> ContentSet:
     """Read and check every content file. Raises ContentErrors listing every problem found."""
-    root = Path(content_dir or settings.CONTENT_DIR)
+    # Resolved once: every file read must then sit in exactly this folder's sub-folders.
+    root = Path(content_dir or settings.CONTENT_DIR).resolve()
     errors = Collector()
+    _check_folders(root, errors)
+    if errors.errors:
+        raise ContentErrors(errors.errors)
     content = ContentSet()
     content.sources = read_sources(root / "sources", errors)
     by_id = {rec["source_id"]: rec for rec in content.sources.values()}
@@ -681,14 +608,7 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
     _check_links(content, errors)
     if errors.errors:
         raise ContentErrors(errors.errors)
-    for records in (
-        content.sources,
-        content.programs,
-        content.pages,
-        content.glossary,
-        content.faq,
-        content.search,
-    ):
+    for records in [records for _kind, records in content.by_kind()] + [content.search]:
         for rec in records.values():
             rec["content_hash"] = _fingerprint(
                 {k: v for k, v in rec.items() if not k.startswith("_")}

@@ -1,10 +1,23 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from .models import OLDER_BEFORE_YEAR
 from .page_cache import query_params, used_query
 from .site_address import absolute_url
 
 SITE_NAME = _("ERO Explained")
+
+
+# Route name -> label, in the order of the main navigation; breadcrumbs use the same labels.
+MAIN_NAV = {
+    "home": _("Home"),
+    "program_list": _("Programs"),
+    "glossary": _("Glossary"),
+    "faq": _("FAQ"),
+    "resources": _("Help and resources"),
+    "source_list": _("Sources"),
+    "about": _("About"),
+}
 
 
 def site(request):
@@ -15,15 +28,8 @@ def site(request):
         # The page's own address: search pages keep their query, other pages drop any.
         "canonical_url": _canonical_url(request),
         "site_name": SITE_NAME,
-        "main_nav": [
-            ("home", _("Home")),
-            ("program_list", _("Programs")),
-            ("glossary", _("Glossary")),
-            ("faq", _("FAQ")),
-            ("resources", _("Help and resources")),
-            ("source_list", _("Sources")),
-            ("about", _("About")),
-        ],
+        "main_nav": list(MAIN_NAV.items()),
+        "older_before_year": OLDER_BEFORE_YEAR,
     }
 
 

@@ -13,16 +13,17 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
-from django.urls import reverse
 from django.utils.html import strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.treeprocessors import Treeprocessor
 
+from .kinds import BY_LINK, TERM
+
 ALLOWED_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a",
-    "table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr",
-}  # fmt: skip
+    *("h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a"),
+    *("table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr"),
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "abbr": {"title"},
@@ -31,13 +32,8 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 EXTERNAL_REL = "noopener noreferrer"
 
-# Internal links name a page by kind and slug: [NFOP](program:national-fugitive-operations-program)
-LINK_KINDS = {
-    "program": lambda slug: reverse("program_detail", args=[slug]),
-    "term": lambda slug: reverse("glossary_term", args=[slug]),
-    "faq": lambda slug: reverse("faq") + "#" + slug,
-    "source": lambda slug: reverse("source_detail", args=[slug]),
-}
+# Internal links name a page by kind and slug: [NFOP](program:national-fugitive-operations-program);
+# the kinds of link are those of programs.kinds.
 INTERNAL_LINK = re.compile(
     r"^(?P<kind>[a-z]+):(?P<slug>[a-z0-9][a-z0-9-]*)(?P<anchor>#[A-Za-z0-9_-]+)?$"
 )
@@ -92,6 +88,145 @@ NO_GLOSSARY = GlossaryLinker(None, {}, {})
 SKIP_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "a", "code", "pre", "abbr"}
 
 
+# --- Limits ----------------------------------------------------------------------------------
+# Python-Markdown's time grows with the square of the unclosed '[' in a paragraph ("[" * 8000
+# took 52 s) and of the headings in a text (ids are made unique one by one); it recurses once
+# per level of nested lists (300 levels: RecursionError); and dense inline syntax costs about
+# 25 ms per KB. Every text is checked against these limits before it is rendered, so a file
+# or a preview renders in about a second at worst (measured in docs/performance.md). Each is
+# several times what any page uses today (in brackets).
+MAX_BODY_CHARS = 50_000  # (11,000: resources.md)
+MAX_PARAGRAPH_CHARS = 5_000  # between blank lines, so a line too (1,300)
+MAX_BRACKETS_PER_PARAGRAPH = 100  # '[' (9)
+MAX_BRACKETS = 1_000  # '[' in the whole text (19)
+MAX_HEADINGS = 200  # (35)
+MAX_NESTING = 10  # levels of lists and quotes (2)
+
+BLANK_LINE = re.compile(r"^[ \t]*$")
+HEADING_LINE = re.compile(r"^ {0,3}(?:#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)")
+# One level of a list or a quote at the start of a line: '>', or '-', '*', '+', '1.', '1)'
+# followed by a space.
+CONTAINER_MARKER = re.compile(r"[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))")
+
+
+class MarkdownTooComplex(ValueError):
+    """Text over the limits; `problems` are (line in the text, message) pairs."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"line {line}: {message}" for line, message in problems))
+
+
+def markdown_problems(text: str) -> list[tuple[int, str]]:
+    """(line, message) for each limit the text exceeds, at the first line that does."""
+    if len(text) > MAX_BODY_CHARS:
+        return [(1, f"is {len(text):,} characters; the limit is {MAX_BODY_CHARS:,}")]
+    lines = text.split("\n")
+    problems = [
+        _paragraph_problem(lines),
+        _bracket_problem(lines),
+        _heading_problem(lines),
+        _nesting_problem(lines),
+        _unclosed_comment_problem(text),
+    ]
+    return [p for p in problems if p is not None]
+
+
+def _paragraphs(lines: list[str]):
+    """(first line number, text) of each run of lines between blank lines."""
+    start, run = 1, []
+    for number, line in enumerate(lines, start=1):
+        if BLANK_LINE.match(line):
+            if run:
+                yield start, "\n".join(run)
+            run = []
+        else:
+            if not run:
+                start = number
+            run.append(line)
+    if run:
+        yield start, "\n".join(run)
+
+
+def _paragraph_problem(lines: list[str]) -> tuple[int, str] | None:
+    for line, paragraph in _paragraphs(lines):
+        if len(paragraph) > MAX_PARAGRAPH_CHARS:
+            return line, (
+                f"this paragraph is {len(paragraph):,} characters; the limit is "
+                f"{MAX_PARAGRAPH_CHARS:,} (split it with blank lines)"
+            )
+    return None
+
+
+def _bracket_problem(lines: list[str]) -> tuple[int, str] | None:
+    total = 0
+    for line, paragraph in _paragraphs(lines):
+        count = paragraph.count("[")
+        if count > MAX_BRACKETS_PER_PARAGRAPH:
+            return line, (
+                f"this paragraph has {count:,} '['; the limit is {MAX_BRACKETS_PER_PARAGRAPH} "
+                "(write \\[ for a bracket that starts no link, or split the paragraph)"
+            )
+        total += count
+        if total > MAX_BRACKETS:
+            return line, f"more than {MAX_BRACKETS:,} '[' in the text; split the page"
+    return None
+
+
+def _heading_problem(lines: list[str]) -> tuple[int, str] | None:
+    count = 0
+    for number, line in enumerate(lines, start=1):
+        count += bool(HEADING_LINE.match(line))
+        if count > MAX_HEADINGS:
+            return number, f"more than {MAX_HEADINGS} headings; split the page"
+    return None
+
+
+def _nesting(line: str) -> int:
+    """Levels of lists and quotes a line opens or sits in: 4 columns of indent are a level."""
+    expanded = line.expandtabs(4)
+    depth = (len(expanded) - len(expanded.lstrip(" "))) // 4
+    position = 0
+    while match := CONTAINER_MARKER.match(expanded, position):
+        depth += 1
+        position = match.end()
+    return depth
+
+
+def _nesting_problem(lines: list[str]) -> tuple[int, str] | None:
+    for number, line in enumerate(lines, start=1):
+        if _nesting(line) > MAX_NESTING:
+            return number, f"lists or quotes nested more than {MAX_NESTING} levels deep"
+    return None
+
+
+def _unclosed_comment_problem(text: str) -> tuple[int, str] | None:
+    start = text.rfind("<!--")
+    if start != -1 and text.find("-->", start + 4) == -1:
+        line = text.count("\n", 0, start) + 1
+        return line, "'<!--' is not closed by '-->': the rest of the text would be shown"
+    return None
+
+
+def strip_comments(text: str) -> str:
+    """The text without its HTML comments (`<!-- note -->`): notes for editors, never shown.
+
+    A comment on lines of its own goes with its line break, so the paragraphs around it stay
+    as they were. Linear: a scan with str.find, not a regular expression that could backtrack.
+    """
+    out, position = [], 0
+    while (start := text.find("<!--", position)) != -1:
+        end = text.find("-->", start + 4)
+        if end == -1:
+            break
+        end += 3
+        whole_lines = (start == 0 or text[start - 1] == "\n") and text[end : end + 1] == "\n"
+        out.append(text[position:start])
+        position = end + 1 if whole_lines else end
+    out.append(text[position:])
+    return "".join(out)
+
+
 @dataclass
 class Rendered:
     html: str
@@ -113,8 +248,8 @@ class _LinkProcessor(Treeprocessor):
             if match and match["kind"] not in URL_SCHEMES:
                 # Recorded even when the kind is unknown, so the loader can report it.
                 self.links.append((match["kind"], match["slug"]))
-                if match["kind"] in LINK_KINDS:
-                    url = LINK_KINDS[match["kind"]](match["slug"])
+                if match["kind"] in BY_LINK:
+                    url = BY_LINK[match["kind"]].url(match["slug"])
                     a.set("href", url + (match["anchor"] or "") if "#" not in url else url)
             elif urlsplit(href).scheme in {"http", "https"}:
                 a.set("rel", EXTERNAL_REL)
@@ -157,7 +292,7 @@ class _GlossaryProcessor(Treeprocessor):
             slug, term, is_acronym = found
             self.done.add(slug)
             self.links.append(("term", slug))
-            link = etree.Element("a", {"href": LINK_KINDS["term"](slug), "class": "term-link"})
+            link = etree.Element("a", {"href": TERM.url(slug), "class": "term-link"})
             if is_acronym:
                 abbr = etree.SubElement(link, "abbr", {"title": term})
                 abbr.text = match.group()
@@ -199,8 +334,12 @@ def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
 
     With a `glossary`, the first mention of each of its terms links to the term's entry.
     Results are remembered (treat them as read-only), so a reload while editing re-renders only
-    the files that changed.
+    the files that changed. Raises MarkdownTooComplex for text over the limits above; HTML
+    comments are left out.
     """
+    problems = markdown_problems(text)
+    if problems:
+        raise MarkdownTooComplex(problems)
     links: list[tuple[str, str]] = []
     md = markdown.Markdown(
         extensions=[
@@ -211,7 +350,7 @@ def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
         ],
         output_format="html",
     )
-    html = md.convert(text)
+    html = md.convert(strip_comments(text))
     safe = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -228,13 +367,6 @@ def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
         if t["level"] == 2
     ]
     return Rendered(html=safe, toc=toc, links=links)
-
-
-def render_markdown(text: str) -> str:
-    """django-markdownx's preview hook: the same render as a program page, glossary included."""
-    from .editing import glossary_linker
-
-    return render(text, glossary_linker()).html
 
 
 def plain_text(rendered_html: str) -> str:

@@ -19,11 +19,11 @@ from .page_cache import CachedPage, PageStore, page_key
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone",
-        "payment", "usb", "interest-cohort", "browsing-topics", "display-capture",
-        "fullscreen", "serial", "bluetooth", "midi",
+        *("accelerometer", "camera", "geolocation", "gyroscope", "magnetometer", "microphone"),
+        *("payment", "usb", "interest-cohort", "browsing-topics", "display-capture"),
+        *("fullscreen", "serial", "bluetooth", "midi"),
     )
-)  # fmt: skip
+)
 
 
 def is_public(request) -> bool:
@@ -158,7 +158,9 @@ class PublicPageCacheMiddleware:
         return self.version
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
+        # Never in development: a template edit, or a failed reload's error banner, must show
+        # on the next request of every page, not only on pages nobody had opened.
+        if settings.DEBUG or not settings.PAGE_CACHE or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         if not is_public(request):
             return self.get_response(request)

@@ -9,9 +9,10 @@ import datetime
 import hashlib
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
+
+from . import kinds
 
 SLUG_MAX_LENGTH = 120  # a content file's name; the loader refuses longer ones
 
@@ -43,11 +44,14 @@ class ContentItem(models.Model):
     class Meta:
         abstract = True
 
+    def get_absolute_url(self) -> str:
+        return kinds.BY_NAME[self.KIND].url(self.slug)
+
 
 class Source(ContentItem):
     """One captured ICE web page: the only place facts may come from."""
 
-    KIND = "source"
+    KIND = kinds.SOURCE.name
 
     source_id = models.CharField(_("source id"), max_length=8, unique=True)
     title = models.CharField(max_length=200)
@@ -60,6 +64,9 @@ class Source(ContentItem):
     latest_year = models.PositiveIntegerField(_("newest year in the text"))
     capture_file = models.CharField(max_length=200)
     text = models.TextField(help_text=_("The captured page text, verbatim."))
+    # The capture file's hash as last loaded or exported, as `file_hash` is for the .md file:
+    # an export refuses to overwrite a capture edited on disk since then.
+    capture_hash = models.CharField(max_length=64, blank=True, editable=False)
     body = MarkdownxField(blank=True)
     body_html = models.TextField(blank=True, editable=False)
     reviewed = models.DateField()
@@ -70,14 +77,35 @@ class Source(ContentItem):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("source_detail", args=[self.slug])
+    @classmethod
+    def newest(cls) -> "Source | None":
+        """The most recently dated source: the one the program tree follows."""
+        return cls.objects.exclude(date=None).order_by("-date").first()
 
     @property
     def is_older(self) -> bool:
         if self.date is not None:
             return self.date.year < OLDER_BEFORE_YEAR
         return self.latest_year < OLDER_BEFORE_YEAR
+
+    MOST_WANTED_HEADING = "## Most Wanted"
+    OMITTED_NOTE = _("[A list of ten names is omitted here: this site does not reproduce them.]")
+
+    def shown_paragraphs(self) -> list[str]:
+        """The captured text as paragraphs, without the home page's list of Most Wanted names:
+        the site does not reproduce them (a note says so where the list was)."""
+        shown, in_list, noted = [], False, False
+        for line in self.text.split("\n"):
+            if line.startswith("## "):
+                in_list, noted = line.strip() == self.MOST_WANTED_HEADING, False
+            elif in_list and line.startswith("- "):
+                if not noted:
+                    shown.append(str(self.OMITTED_NOTE))
+                    noted = True
+                continue
+            shown.append(line)
+        blocks = "\n".join(shown).split("\n\n")
+        return [b.strip("\n") for b in blocks if b.strip()]
 
     @property
     def date_label(self) -> str:
@@ -90,9 +118,6 @@ class Source(ContentItem):
 
 
 class ProgramQuerySet(models.QuerySet):
-    def published(self) -> "ProgramQuerySet":
-        return self.all()
-
     def for_tree(self) -> "ProgramQuerySet":
         """Just the columns needed to draw the whole tree in one query."""
         return self.only("slug", "title", "acronym", "summary", "parent_id", "order", "depth")
@@ -101,7 +126,7 @@ class ProgramQuerySet(models.QuerySet):
 class Program(ContentItem):
     """A division, sub-division, program or operation; the tree comes from `parent`."""
 
-    KIND = "program"
+    KIND = kinds.PROGRAM.name
 
     title = models.CharField(max_length=200)
     acronym = models.CharField(max_length=40, blank=True)
@@ -142,17 +167,9 @@ class Program(ContentItem):
             return self.title
         return f"{self.title} ({self.acronym})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("program_detail", args=[self.slug])
-
     @property
     def display_name(self) -> str:
         return str(self)
-
-
-def tree_order_key(chain: list[tuple[int, str]]) -> str:
-    """`chain`: (order, slug) from the root down to the program itself."""
-    return "/".join(f"{order:04d}-{slug}" for order, slug in chain)
 
 
 class Fact(models.Model):
@@ -178,7 +195,7 @@ class Page(ContentItem):
     Its slug is the name of the route that shows it; the loader accepts only those slugs.
     """
 
-    KIND = "page"
+    KIND = kinds.PAGE.name
 
     title = models.CharField(max_length=200)
     summary = models.CharField(max_length=400)
@@ -191,14 +208,11 @@ class Page(ContentItem):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse(self.slug)
-
 
 class GlossaryTerm(ContentItem):
     """A term or acronym a reader may meet, with its other names and its definition."""
 
-    KIND = "term"
+    KIND = kinds.TERM.name
 
     term = models.CharField(max_length=200)
     acronyms = models.JSONField(default=list, blank=True)
@@ -224,9 +238,6 @@ class GlossaryTerm(ContentItem):
     def __str__(self) -> str:
         return self.term
 
-    def get_absolute_url(self) -> str:
-        return reverse("glossary_term", args=[self.slug])
-
     @property
     def initial(self) -> str:
         first = self.term[:1].upper()
@@ -236,15 +247,14 @@ class GlossaryTerm(ContentItem):
 class Question(ContentItem):
     """A question the sources answer, with our answer and the supporting quotes."""
 
-    KIND = "question"
+    KIND = kinds.QUESTION.name
 
     question = models.CharField(max_length=300)
     topic = models.CharField(max_length=100)
     order = models.PositiveIntegerField(default=0)
     most_asked = models.PositiveIntegerField(
-        null=True,
-        blank=True,
-        help_text=_("Place in the FAQ's list of most asked questions, 1 first; blank: not in it."),
+        default=0,
+        help_text=_("Place in the FAQ's list of most asked questions, 1 first; 0: not in it."),
     )
     related_programs = models.ManyToManyField(Program, blank=True, related_name="questions")
     related_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="questions")
@@ -260,9 +270,6 @@ class Question(ContentItem):
 
     def __str__(self) -> str:
         return self.question
-
-    def get_absolute_url(self) -> str:
-        return reverse("faq") + "#" + self.slug
 
 
 class SearchVocabulary(ContentItem):
@@ -287,7 +294,7 @@ class SearchVocabulary(ContentItem):
 class Revision(models.Model):
     """A previous version of a content record, kept whenever a load or an admin save changes it."""
 
-    kind = models.CharField(max_length=20)  # "program", "term", "question", "page", "source"
+    kind = models.CharField(max_length=20)  # a kind's name in programs.kinds
     slug = models.SlugField(max_length=SLUG_MAX_LENGTH)
     file_text = models.TextField()
     saved_at = models.DateTimeField(help_text=_("When this version stopped being current."))

@@ -5,6 +5,7 @@ import io
 import json
 
 from .export import front_matter_values
+from .markdown import strip_comments
 from .models import GlossaryTerm, Program, Question
 
 DATASETS = {
@@ -23,7 +24,9 @@ def records(name: str) -> list[dict]:
     rows = []
     for obj in DATASETS[name]():
         values = {k: v for k, v in front_matter_values(obj).items()}
-        rows.append({"slug": obj.slug, **values, "url": obj.get_absolute_url(), "body": obj.body})
+        # Editors' HTML comments are notes to each other, left out as on the pages.
+        body = strip_comments(obj.body)
+        rows.append({"slug": obj.slug, **values, "url": obj.get_absolute_url(), "body": body})
     return rows
 
 

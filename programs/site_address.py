@@ -37,8 +37,13 @@ def origin_problem(url: str) -> str | None:
 def check_site_url(app_configs, **kwargs) -> list[checks.CheckMessage]:
     problem = origin_problem(settings.SITE_URL)
     if problem:
-        return [checks.Error(f"SITE_URL {problem}.", hint="Set DJANGO_SITE_URL, e.g. "
-                             "https://ero.example.org", id="programs.E001")]  # fmt: skip
+        return [
+            checks.Error(
+                f"SITE_URL {problem}.",
+                hint="Set DJANGO_SITE_URL, e.g. https://ero.example.org",
+                id="programs.E001",
+            )
+        ]
     return []
 
 
@@ -49,15 +54,21 @@ def check_site_url_for_deployment(app_configs, **kwargs) -> list[checks.CheckMes
     parts = urlsplit(settings.SITE_URL)
     found = []
     if parts.scheme != "https":
-        found.append(checks.Warning(
-            f"SITE_URL {settings.SITE_URL!r} is not HTTPS: canonical links and the sitemap "
-            "would send visitors and search engines to plain HTTP.",
-            hint="Set DJANGO_SITE_URL to the public https:// address.", id="programs.W001",
-        ))  # fmt: skip
+        found.append(
+            checks.Warning(
+                f"SITE_URL {settings.SITE_URL!r} is not HTTPS: canonical links and the sitemap "
+                "would send visitors and search engines to plain HTTP.",
+                hint="Set DJANGO_SITE_URL to the public https:// address.",
+                id="programs.W001",
+            )
+        )
     domain, _port = split_domain_port(parts.netloc)
     if domain and not validate_host(domain, settings.ALLOWED_HOSTS):
-        found.append(checks.Warning(
-            f"SITE_URL's host {domain!r} is not in ALLOWED_HOSTS: links would point "
-            "at an address this server refuses.", id="programs.W002",
-        ))  # fmt: skip
+        found.append(
+            checks.Warning(
+                f"SITE_URL's host {domain!r} is not in ALLOWED_HOSTS: links would point "
+                "at an address this server refuses.",
+                id="programs.W002",
+            )
+        )
     return found

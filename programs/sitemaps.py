@@ -25,7 +25,7 @@ class StaticPages(SiteSitemap):
 
 class Programs(SiteSitemap):
     def items(self):
-        return Program.objects.published().only("slug", "updated_at")
+        return Program.objects.only("slug", "updated_at")
 
     def lastmod(self, obj):
         return obj.updated_at

@@ -24,24 +24,16 @@ from .models import (
     text_hash,
 )
 
-SOURCE_FIELDS = [
-    "source_id", "title", "short_name", "kind", "date_line", "date", "latest_year",
-    "capture_file", "text", "body", "body_html", "reviewed", "content_hash",
-]  # fmt: skip
-PROGRAM_FIELDS = [
-    "title", "acronym", "other_names", "order", "summary", "body", "body_html", "toc",
-    "ancestors", "depth", "tree_order", "reviewed", "content_hash", "glossary_links",
-]  # fmt: skip
-GLOSSARY_FIELDS = [
-    "term", "acronyms", "also_known_as", "quote_text", "defined_in_sources", "autolink",
-    "body", "body_html", "reviewed", "content_hash",
-]  # fmt: skip
-QUESTION_FIELDS = [
-    "question", "topic", "order", "most_asked", "source_quotes", "body", "body_html", "reviewed",
-    "content_hash", "glossary_links",
-]  # fmt: skip
-PAGE_FIELDS = ["title", "summary", "body", "body_html", "toc", "reviewed", "content_hash"]
-SEARCH_FIELDS = ["synonyms", "ignore", "not_covered", "content_hash"]
+# Written by the load itself, never copied from a record.
+BOOKKEEPING = {"id", "slug", "file_text", "file_hash", "edited_in_admin", "updated_at"}
+
+
+def stored_fields(model, record: dict) -> list[str]:
+    """The record's values that the model stores as they are: every column that is not a
+    relation (relations are set by each kind's own step below). Derived from the model and the
+    loader's record, so a new front-matter field needs no list here."""
+    columns = (f.name for f in model._meta.concrete_fields if not f.is_relation)
+    return [c for c in columns if c in record and c not in BOOKKEEPING]
 
 
 class AdminEditsWouldBeLost(Exception):
@@ -50,6 +42,14 @@ class AdminEditsWouldBeLost(Exception):
     def __init__(self, records: list[str]):
         self.records = records
         super().__init__(", ".join(records))
+
+
+class MassDeleteRefused(Exception):
+    """The load would delete most records of some kind: more likely a mistake than an edit."""
+
+    def __init__(self, deletions: list[str]):
+        self.deletions = deletions
+        super().__init__(", ".join(deletions))
 
 
 @dataclass
@@ -65,7 +65,7 @@ class SyncResult:
         return ", ".join(f"{self.counts[k]} {k}" for k in keys)
 
 
-def _upsert(model, records: dict[str, dict], fields: list[str], counts: Counter):
+def _upsert(model, records: dict[str, dict], counts: Counter):
     """Create or update each record; returns {slug: instance} for those created or changed.
 
     The version each update replaces is kept as a Revision.
@@ -80,7 +80,7 @@ def _upsert(model, records: dict[str, dict], fields: list[str], counts: Counter)
         if unchanged and not obj.edited_in_admin:
             counts["unchanged"] += 1
             continue
-        values = {f: rec[f] for f in fields} | {
+        values = {f: rec[f] for f in stored_fields(model, rec)} | {
             "file_text": rec["file_text"],
             "file_hash": text_hash(rec["file_text"]),
             "edited_in_admin": False,
@@ -112,8 +112,8 @@ def keep_revision(obj, replaced_by: str, when=None) -> None:
 def admin_edits_at_risk(content: ContentSet) -> list[str]:
     """Records changed in the admin whose file does not hold that change, or is gone."""
     at_risk = []
-    for model, records in MODELS_AND_RECORDS(content):
-        edited = model.objects.filter(edited_in_admin=True).only("slug", "file_text")
+    for kind, records in content.by_kind():
+        edited = kind.model.objects.filter(edited_in_admin=True).only("slug", "file_text")
         for obj in edited:
             incoming = records.get(obj.slug)
             if incoming is None or incoming["file_text"] != obj.file_text:
@@ -121,26 +121,29 @@ def admin_edits_at_risk(content: ContentSet) -> list[str]:
     return sorted(at_risk)
 
 
-def MODELS_AND_RECORDS(content: ContentSet):
-    return (
-        (Source, content.sources),
-        (Program, content.programs),
-        (GlossaryTerm, content.glossary),
-        (Question, content.faq),
-        (Page, content.pages),
-        (SearchVocabulary, content.search),
-    )
+def mass_deletions(content: ContentSet) -> list[str]:
+    """Kinds of record of which this load would delete more than half (so one of one, too).
+
+    A mistyped or half-copied content folder reads as a site with most of its files deleted.
+    """
+    found = []
+    for kind, records in content.by_kind():
+        existing = set(kind.model.objects.values_list("slug", flat=True))
+        gone = len(existing - set(records))
+        if gone > len(existing) / 2:
+            found.append(f"{gone} of {len(existing)} {kind.model._meta.verbose_name_plural}")
+    return found
 
 
 def _sync_sources(records: dict, counts: Counter) -> dict[str, int]:
-    _upsert(Source, records, SOURCE_FIELDS, counts)
+    _upsert(Source, records, counts)
     return dict(Source.objects.values_list("source_id", "id"))
 
 
 def _sync_programs(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
     # Parents first, so that each parent's row exists when its children point at it.
     ordered = dict(sorted(records.items(), key=lambda item: item[1]["depth"]))
-    changed = _upsert(Program, ordered, PROGRAM_FIELDS, counts)
+    changed = _upsert(Program, ordered, counts)
     pks = dict(Program.objects.values_list("slug", "id"))
     for slug, obj in changed.items():
         rec = records[slug]
@@ -164,12 +167,12 @@ def _sync_programs(records: dict, source_pks: dict[str, int], counts: Counter) -
 
 
 def _sync_pages(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
-    for slug, obj in _upsert(Page, records, PAGE_FIELDS, counts).items():
+    for slug, obj in _upsert(Page, records, counts).items():
         obj.sources.set([source_pks[s] for s in records[slug]["sources"]])
 
 
 def _sync_glossary(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
-    changed = _upsert(GlossaryTerm, records, GLOSSARY_FIELDS, counts)
+    changed = _upsert(GlossaryTerm, records, counts)
     term_pks = dict(GlossaryTerm.objects.values_list("slug", "id"))
     program_pks = dict(Program.objects.values_list("slug", "id"))
     for slug, obj in changed.items():
@@ -182,7 +185,7 @@ def _sync_glossary(records: dict, source_pks: dict[str, int], counts: Counter) -
 
 
 def _sync_faq(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
-    changed = _upsert(Question, records, QUESTION_FIELDS, counts)
+    changed = _upsert(Question, records, counts)
     term_pks = dict(GlossaryTerm.objects.values_list("slug", "id"))
     program_pks = dict(Program.objects.values_list("slug", "id"))
     for slug, obj in changed.items():
@@ -200,27 +203,37 @@ def _delete_missing(content: ContentSet, counts: Counter) -> None:
         keep_revision(program, "load")
         program.delete()
         counts["deleted"] += 1
-    for model, records in (
-        (Question, content.faq),
-        (GlossaryTerm, content.glossary),
-        (Page, content.pages),
-        (Source, content.sources),
-        (SearchVocabulary, content.search),
-    ):
+    # Then every other kind: sources last, as everything else cites them.
+    for kind, records in reversed(content.by_kind()):
+        if kind.model is Program:
+            continue
+        model = kind.model
         gone = model.objects.exclude(slug__in=records)
         for obj in gone:
             keep_revision(obj, "load")
         _, by_model = gone.delete()
         counts["deleted"] += by_model.get(model._meta.label, 0)
+    # The search vocabulary (content/search/), which is not a kind of page.
+    gone = SearchVocabulary.objects.exclude(slug__in=content.search)
+    for obj in gone:
+        keep_revision(obj, "load")
+    counts["deleted"] += gone.delete()[0]
 
 
 @transaction.atomic
-def sync_content(content: ContentSet, discard_admin_edits: bool = False) -> SyncResult:
+def sync_content(
+    content: ContentSet, discard_admin_edits: bool = False, allow_mass_delete: bool = False
+) -> SyncResult:
     """Make the database match the content set exactly, all or nothing.
 
     Refuses (AdminEditsWouldBeLost) when that would overwrite admin edits that were never
-    exported to the files, unless told to discard them.
+    exported to the files, unless told to discard them; and (MassDeleteRefused) when it would
+    delete more than half of any kind of record, unless told to allow that.
     """
+    if not allow_mass_delete:
+        deletions = mass_deletions(content)
+        if deletions:
+            raise MassDeleteRefused(deletions)
     if not discard_admin_edits:
         at_risk = admin_edits_at_risk(content)
         if at_risk:
@@ -231,7 +244,7 @@ def sync_content(content: ContentSet, discard_admin_edits: bool = False) -> Sync
     _sync_pages(content.pages, source_pks, counts)
     _sync_glossary(content.glossary, source_pks, counts)
     _sync_faq(content.faq, source_pks, counts)
-    _upsert(SearchVocabulary, content.search, SEARCH_FIELDS, counts)
+    _upsert(SearchVocabulary, content.search, counts)
     _delete_missing(content, counts)
     result = SyncResult(counts)
     if result.changed:

@@ -1,9 +1,5 @@
 """Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
 
-import difflib
-import itertools
-import json
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,19 +10,24 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from . import history, jsonld, search
 from . import open_data as open_data_module
-from . import search
 from . import site_search as ranking  # the view below is called site_search
-from .content import FAQ_TOPICS
-from .context_processors import site
-from .markdown import first_paragraph, plain_text
-from .models import Fact, GlossaryTerm, Page, Program, Question, Revision, Source
+from .context_processors import MAIN_NAV, site
+from .kinds import BY_NAME, FAQ_TOPICS
+from .markdown import plain_text
+from .models import Fact, GlossaryTerm, Page, Program, Question, Source
 from .page_cache import reads_query
 from .page_sections import Section, find_section, page_sections
 from .site_address import absolute_url
 from .tree import build_tree, walk
 
 ERO_SLUG = "enforcement-and-removal-operations"
+
+
+def crumb(url_name: str, *args, label=None) -> tuple[str, str]:
+    """A breadcrumb: the route's address, and its label in the main navigation by default."""
+    return reverse(url_name, args=args), label or MAIN_NAV[url_name]
 
 
 def _page_or_none(slug: str) -> Page | None:
@@ -51,6 +52,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "figures": figures,
         "other_roots": Program.objects.filter(parent=None).exclude(slug=ERO_SLUG),
         "program_count": Program.objects.count(),
+        "source_count": Source.objects.count(),
+        "tree_source": Source.newest(),
         "find_someone_url": faq.get(FIND_SOMEONE),
         "locator_url": _resource_url(resources, "Online Detainee Locator"),
         "report_abuse_url": faq.get(REPORT_ABUSE),
@@ -83,12 +86,17 @@ def _resource_url(sections: list[Section], *names: str) -> str | None:
 
 @require_safe
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = list(Program.objects.published().for_tree())
+    programs = list(Program.objects.for_tree())
     roots = build_tree(programs)
     return render(
         request,
         "programs/program_list.html",
-        {"roots": roots, "outline": list(walk(roots)), "program_count": len(programs)},
+        {
+            "roots": roots,
+            "outline": list(walk(roots)),
+            "program_count": len(programs),
+            "tree_source": Source.newest(),
+        },
     )
 
 
@@ -120,6 +128,13 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": program.questions.only("slug", "question"),
         "also_called": [n for n in other_names if n["kind"] == "also"],
         "formerly": [n for n in other_names if n["kind"] == "formerly"],
+        "crumbs": [
+            crumb("program_list"),
+            *(
+                crumb("program_detail", s, label=acronym or title)
+                for s, title, acronym in program.ancestors
+            ),
+        ],
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -128,22 +143,12 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def program_history(request: HttpRequest, slug: str) -> HttpResponse:
     fields = ("slug", "title", "acronym", "file_text", "updated_at")
     program = get_object_or_404(Program.objects.only(*fields), slug=slug)
-    revisions = Revision.objects.filter(kind=Program.KIND, slug=slug)
-    versions = [{"label": "current", "date": program.updated_at, "text": program.file_text}]
-    versions += [
-        {"label": "earlier", "date": r.saved_at, "by": r.replaced_by, "text": r.file_text}
-        for r in revisions
-    ]
-    for newer, older in itertools.pairwise(versions):
-        newer["diff"] = diff_lines(older["text"], newer["text"])
-    return render(request, "programs/history.html", {"program": program, "versions": versions})
-
-
-def diff_lines(before: str, after: str) -> list[tuple[str, str]]:
-    """A unified diff as (kind, line) pairs: "add", "remove", "same" or "gap"."""
-    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), n=2, lineterm="")
-    kinds = {"+": "add", "-": "remove", " ": "same", "@": "gap"}
-    return [(kinds[line[0]], line[1:]) for line in list(lines)[2:] if line]
+    context = {
+        "program": program,
+        "versions": history.versions(program),
+        "crumbs": [crumb("program_list"), crumb("program_detail", slug, label=program.title)],
+    }
+    return render(request, "programs/history.html", context)
 
 
 @require_safe
@@ -160,30 +165,12 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "programs/source_detail.html",
         {
             "source": source,
-            "paragraphs": source_paragraphs(source),
+            "paragraphs": source.shown_paragraphs(),
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
+            "crumbs": [crumb("source_list")],
         },
     )
-
-
-def source_paragraphs(source: Source) -> list[str]:
-    """The captured text as paragraphs, without the home page's list of Most Wanted names."""
-    shown, in_list, noted = [], False, False
-    for line in source.text.split("\n"):
-        if line.startswith("## "):
-            in_list, noted = line.strip() == "## Most Wanted", False
-        elif in_list and line.startswith("- "):
-            if not noted:
-                shown.append(OMITTED_NOTE)
-                noted = True
-            continue
-        shown.append(line)
-    blocks = "\n".join(shown).split("\n\n")
-    return [b.strip("\n") for b in blocks if b.strip()]
-
-
-OMITTED_NOTE = "[A list of ten names is omitted here: this site does not reproduce them.]"
 
 
 def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -250,32 +237,9 @@ def glossary(request: HttpRequest) -> HttpResponse:
         "terms": terms,
         "letters": {t.initial for t in terms},
         "alphabet": ALPHABET,
-        "glossary_jsonld": glossary_jsonld(terms),
+        "glossary_jsonld": jsonld.glossary(terms),
     }
     return render(request, "glossary/glossary.html", context)
-
-
-def glossary_jsonld(terms) -> str:
-    url = absolute_url(reverse("glossary"))
-    return jsonld(
-        {
-            "@context": "https://schema.org",
-            "@type": "DefinedTermSet",
-            "@id": url,
-            "name": "Glossary of ICE Enforcement and Removal Operations terms",
-            "hasDefinedTerm": [
-                # Each term's definition is in the JSON-LD of its own page; here, names and
-                # links keep the glossary page light.
-                {
-                    "@type": "DefinedTerm",
-                    "name": t.term,
-                    **({"termCode": ", ".join(t.acronyms)} if t.acronyms else {}),
-                    "url": absolute_url(t.get_absolute_url()),
-                }
-                for t in terms
-            ],
-        }
-    )
 
 
 @reads_query("q", "page")
@@ -291,7 +255,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
         context["results"] = [
             {
                 "item": item,
-                "label": KIND_LABELS[item.kind],
+                "label": RESULT_LABELS[item.kind],
                 "snippet": mark_safe(  # noqa: S308 (escaped by highlight)
                     ranking.highlight(
                         item.snippet_text, query, vocabulary, folded=item.folded_snippet_text
@@ -301,21 +265,19 @@ def site_search(request: HttpRequest) -> HttpResponse:
             for item, _score in page.object_list
         ]
         context["total"] = len(ranked)
+        context["page_links"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
         context["not_covered"] = ranking.not_covered(query, vocabulary)
         if context["not_covered"]:
             context["general_contact"] = _faq_urls(GENERAL_CONTACT).get(GENERAL_CONTACT)
             sections = _resource_sections()
             context["attorney_info"] = _resource_url(sections, "Attorney Information")
-        context["page_links"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
     return render(request, "search/search.html", context)
 
 
 RESULTS_PER_PAGE = 20
-KIND_LABELS = {
-    "program": _("Program"),
-    "term": _("Glossary term"),
-    "question": _("Question"),
-    "resource": _("Help and resources"),
+# A result's kind as readers call it: each kind's label, and the help entries of /resources/.
+RESULT_LABELS = {name: kind.label for name, kind in BY_NAME.items()} | {
+    "resource": _("Help and resources")
 }
 
 
@@ -329,21 +291,12 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "term": term,
         "description": Truncator(plain_text(term.body_html)).words(30),
-        "term_jsonld": jsonld(
-            {
-                "@context": "https://schema.org",
-                "@type": "DefinedTerm",
-                "name": term.term,
-                **({"termCode": ", ".join(term.acronyms)} if term.acronyms else {}),
-                "description": plain_text(term.body_html),
-                "url": absolute_url(term.get_absolute_url()),
-                "inDefinedTermSet": absolute_url(reverse("glossary")),
-            }
-        ),
+        "term_jsonld": jsonld.term(term),
         "related": term.related.only("slug", "title", "acronym", "summary"),
         "see_also": term.see_also.only("slug", "term"),
         "questions": term.questions.only("slug", "question"),
         "cited": term.sources.defer("text", "body", "body_html"),
+        "crumbs": [crumb("glossary")],
     }
     return render(request, "glossary/term.html", context)
 
@@ -362,36 +315,6 @@ def faq(request: HttpRequest) -> HttpResponse:
         {
             "topics": topics,
             "most_asked": most_asked,
-            "faq_jsonld": faq_jsonld(q for _, _, items in topics for q in items),
+            "faq_jsonld": jsonld.faq(q for _, _, items in topics for q in items),
         },
     )
-
-
-def faq_jsonld(questions) -> str:
-    """schema.org FAQPage data for exactly the questions shown, safe inside a <script> tag."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "FAQPage",
-        "mainEntity": [
-            {
-                "@type": "Question",
-                "name": q.question,
-                # The opening answers the question (the style guide's rule); the
-                # page shows the rest, and repeating it all here doubles the page.
-                "acceptedAnswer": {
-                    "@type": "Answer",
-                    "text": plain_text(first_paragraph(q.body_html)),
-                },
-            }
-            for q in questions
-        ],
-    }
-    return jsonld(data)
-
-
-def jsonld(data: dict) -> str:
-    # The same escaping as Django's json_script: no "<", ">" or "&" can end the script early.
-    return json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-
-
-JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

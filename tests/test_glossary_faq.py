@@ -5,9 +5,11 @@ import re
 
 import pytest
 
-from programs.content import FAQ_TOPICS
+from programs.kinds import FAQ_TOPICS
 from programs.markdown import GlossaryLinker, render
 from programs.models import GlossaryTerm, Program, Question
+
+from .conftest import replace_in
 
 pytestmark = pytest.mark.django_db
 
@@ -122,14 +124,14 @@ def test_acronyms_match_only_as_written():
 def test_real_program_bodies_link_terms_and_switch_off_works(content_copy):
     from programs.content import read_content
 
-    path = content_copy / "programs" / "rapid-repat.md"
-    text = path.read_text()
-    path.write_text(text.replace("reviewed:", "glossary_links: false\nreviewed:", 1))
+    replace_in(
+        content_copy / "programs/rapid-repat.md", "reviewed:", "glossary_links: false\nreviewed:"
+    )
     content = read_content(content_copy)
     assert "term-link" not in content.programs["rapid-repat"]["body_html"]
     assert "term-link" in content.programs["deport-center"]["body_html"]
     term = content_copy / "glossary" / "fiscal-year.md"
-    term.write_text(term.read_text().replace("reviewed:", "autolink: false\nreviewed:", 1))
+    replace_in(term, "reviewed:", "autolink: false\nreviewed:")
     content = read_content(content_copy)
     assert all(
         'href="/glossary/fiscal-year/" class' not in r["body_html"]

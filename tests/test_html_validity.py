@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from .test_pages import PAGE_TYPES
+from .conftest import PAGE_TYPES
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,10 @@ def test_every_page_type_is_valid_html(client, java, tmp_path):
         files.append(str(target))
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
     errors = [
         f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"

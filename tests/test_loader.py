@@ -10,7 +10,7 @@ from programs.content import ContentErrors, read_content
 from programs.models import Fact, GlossaryTerm, Page, Program, Question, Source
 from programs.sync import sync_content
 
-from .conftest import CONTENT_DIR
+from .conftest import CONTENT_DIR, replace_in
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def test_second_load_changes_nothing(capsys):
 
 def test_changed_file_is_updated_and_others_unchanged(content_copy, capsys):
     path = content_copy / "programs" / "rapid-repat.md"
-    path.write_text(path.read_text().replace("summary: ", "summary: Changed. ", 1))
+    replace_in(path, "summary: ", "summary: Changed. ")
     out = load(content_copy, capsys)
     assert "0 created, 1 updated" in out
     assert Program.objects.get(slug="rapid-repat").summary.startswith("Changed. ")
@@ -96,12 +96,6 @@ def test_sync_is_all_in_memory_records_and_tested_without_files():
 
 
 # --- Bad input: each case edits one file and names the message it must produce ---------------
-def replace_in(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"test setup: {old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def line_of(path, needle) -> int:
     for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
         if needle in line:
@@ -224,13 +218,13 @@ BAD_INPUTS = {
         "topic",
         "unknown topic",
     ),
-    "faq most_asked below 1": (
+    "faq most_asked below 0": (
         "faq/" + "{faq}",
         "topic: ",
-        "most_asked: 0\ntopic: ",
+        "most_asked: -1\ntopic: ",
         "most_asked:",
         "most_asked",
-        "must be 1 or more",
+        "must be between 0 and",
     ),
     "not a list": (
         NFOP,

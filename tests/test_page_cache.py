@@ -47,9 +47,17 @@ def absolute_urls(body: str) -> set[str]:
 
 # --- Poisoning --------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "path", ["/", "/faq/", "/glossary/", "/glossary/fugitive-alien/", "/search/?q=bond",
-             "/sitemap.xml", "/robots.txt"],
-)  # fmt: skip
+    "path",
+    [
+        "/",
+        "/faq/",
+        "/glossary/",
+        "/glossary/fugitive-alien/",
+        "/search/?q=bond",
+        "/sitemap.xml",
+        "/robots.txt",
+    ],
+)
 def test_a_poisoned_request_leaves_no_link_for_the_next_visitor(page_cache, settings, path):
     # Even behind a proxy that vouches for X-Forwarded-Proto, links come from SITE_URL.
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -19,7 +19,7 @@ from django.test import Client
 
 from programs.models import GlossaryTerm, Program, Question
 
-from .test_pages import PAGE_TYPES
+from .conftest import PAGE_TYPES, replace_in
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +28,18 @@ def test_check_deploy_passes_with_production_settings():
     # As a deployment would run: no debug, and not the browser tests' async-unsafe switch.
     skip = {"DJANGO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
-    env |= {"DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
-            "DJANGO_ALLOWED_HOSTS": "ero.example.org", "DJANGO_SITE_URL": "https://ero.example.org"}  # fmt: skip
+    env |= {
+        "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-for-tests",
+        "DJANGO_ALLOWED_HOSTS": "ero.example.org",
+        "DJANGO_SITE_URL": "https://ero.example.org",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -62,8 +68,11 @@ def observatory_score(response) -> tuple[int, list[str]]:
         if d.get("frame-ancestors") == ["'none'"]:
             score, notes = score + 5, [*notes, "x-frame-options-implemented-via-csp"]
     if response.headers.get("Referrer-Policy") in {
-        "no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin",
-    }:  # fmt: skip
+        "no-referrer",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+    }:
         score, notes = score + 5, [*notes, "referrer-policy-private"]
     hsts = re.search(r"max-age=(\d+)", response.headers.get("Strict-Transport-Security", ""))
     if not hsts or int(hsts.group(1)) < 15_768_000:
@@ -140,23 +149,19 @@ def test_admin_cookies_are_secure_httponly_and_samesite(production, django_user_
     assert csrf["secure"] and csrf["samesite"] == "Lax"
     response = production.post(
         "/admin/login/?next=/admin/",
-        {"username": "e", "password": "pw-for-tests-only",
-         "csrfmiddlewaretoken": csrf.value},
+        {"username": "e", "password": "pw-for-tests-only", "csrfmiddlewaretoken": csrf.value},
         secure=True,
-    )  # fmt: skip
+    )
     session = response.cookies["sessionid"]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
 
 
 # --- Static files through the production storage ---------------------------------------------
 @pytest.fixture(scope="module")
-def collected(tmp_path_factory):
-    root = tmp_path_factory.mktemp("staticfiles")
-    from django.test import override_settings
-
-    with override_settings(STATIC_ROOT=root):
-        call_command("collectstatic", interactive=False, verbosity=0)
-    return root
+def collected(static_export):
+    """The public pages' static files as `collectstatic` writes them with the production
+    storage (hashed, compressed, with its manifest): build_site's run of it."""
+    return static_export / "static"
 
 
 @pytest.fixture
@@ -202,8 +207,12 @@ def test_first_visit_weighs_at_most_100_kb_and_html_25_kb(production_static, pat
 
 def test_static_files_honour_accept_encoding_q_values(production_static):
     css = assets_of(production_static.get("/").content.decode())[-1]
-    for header, expected in [("gzip, deflate, br", "br"), ("br;q=0, gzip", "gzip"),
-                             ("br;q=0.5, gzip;q=0.9", "gzip"), ("br;q=0", None)]:  # fmt: skip
+    for header, expected in [
+        ("gzip, deflate, br", "br"),
+        ("br;q=0, gzip", "gzip"),
+        ("br;q=0.5, gzip;q=0.9", "gzip"),
+        ("br;q=0", None),
+    ]:
         served = production_static.get(css, headers={"Accept-Encoding": header})
         assert served.status_code == 200
         assert served.get("Content-Encoding") == expected, header
@@ -229,7 +238,7 @@ def test_public_pages_send_validators_and_cdn_friendly_cache_control(page_cache)
 def test_a_load_changes_the_page_and_its_validator(page_cache, content_copy):
     first = page_cache.get("/programs/rapid-repat/")
     path = content_copy / "programs" / "rapid-repat.md"
-    path.write_text(path.read_text().replace("summary: ", "summary: Reloaded. ", 1))
+    replace_in(path, "summary: ", "summary: Reloaded. ")
     call_command("load_content", content_dir=str(content_copy))
     second = page_cache.get("/programs/rapid-repat/")
     assert "Reloaded." in second.content.decode() and "Reloaded." not in first.content.decode()
@@ -356,10 +365,22 @@ def scheme_seen_by_gunicorn(forwarded_proto: str) -> str:
         listener.listen()
         fd = listener.fileno()
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--bind", f"fd://{fd}",
-             "--workers", "1", "tests.wsgi_echo:app"],
-            cwd=settings.BASE_DIR, pass_fds=[fd], stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "gunicorn.conf.py",
+                "--bind",
+                f"fd://{fd}",
+                "--workers",
+                "1",
+                "tests.wsgi_echo:app",
+            ],
+            cwd=settings.BASE_DIR,
+            pass_fds=[fd],
+            stderr=subprocess.DEVNULL,
+        )
         try:
             conn = http.client.HTTPConnection(*listener.getsockname(), timeout=30)
             conn.request("GET", "/", headers={"X-Forwarded-Proto": forwarded_proto})

@@ -97,9 +97,8 @@ def test_check_content_warns_about_hard_and_long_summaries(content_copy, capsys)
         "necessitates comprehensive institutionalized documentation of multifaceted "
         "administrative determinations regarding prospective repatriation eligibility, "
         "notwithstanding supplementary intergovernmental consultations concerning "
-        "extraterritorial correctional populations and their subsequent documentation, "
-        "as determined by the appropriate authorities."
-    )
+        "extraterritorial correctional populations and their subsequent documentation."
+    )  # under the column's 400 characters (longer is an error), over 25 words
     write(path, summary, hard)
     call_command("check_content", content_dir=str(content_copy))
     out = capsys.readouterr().out
@@ -107,8 +106,10 @@ def test_check_content_warns_about_hard_and_long_summaries(content_copy, capsys)
     assert re.search(r"rapid-repat\.md:\d+: summary: the summary has \d+ words", out)
 
 
-SOURCE = {"002": "The Domestic Operations Division oversees, directs, and coordinates all ERO "
-          "Field Operations activities throughout the nation's field offices and sub-offices."}  # fmt: skip
+SOURCE = {
+    "002": "The Domestic Operations Division oversees, directs, and coordinates all ERO "
+    "Field Operations activities throughout the nation's field offices and sub-offices."
+}
 
 
 def test_a_lightly_edited_source_sentence_is_flagged():
@@ -149,17 +150,10 @@ def test_check_content_reports_copied_sentences_with_their_line(content_copy, ca
 
 
 def test_a_name_counts_only_as_whole_words():
-    from pathlib import Path
+    from programs.rules import unit_naming_problem
 
-    from programs.content import check_sources_name_unit
-    from programs.content_files import Collector, Document
-
-    source = {"short_name": "the test page", "_folded": "ident/iafis interoperability is used."}
-    doc = Document(Path("x.md"), "programs/x.md", {"sources": ["009"]}, {}, "", 8, "")
-    record = {"title": "Enforcement and Removal Operations", "acronym": "ERO", "other_names": []}
-    errors = Collector()
-    check_sources_name_unit(doc, record, {"009": source}, errors)
-    assert [e.field for e in errors.errors] == ["sources[0]"]
-    errors = Collector()
-    check_sources_name_unit(doc, record, {"009": source | {"_folded": "ero's work."}}, errors)
-    assert errors.errors == []
+    names = ["Enforcement and Removal Operations", "ERO"]
+    text = "IDENT/IAFIS interoperability is used."
+    problem = unit_naming_problem(names, names[0], "009", "the test page", text)
+    assert problem.startswith('source "009" does not name this unit')
+    assert unit_naming_problem(names, names[0], "009", "the test page", "ERO's work.") is None

@@ -93,6 +93,14 @@ def test_results_page_keeps_query_counts_and_orders(client):
     assert '<ol class="usa-list glossary-results__list">' in html
 
 
+def test_static_search_messages_are_rendered_by_the_server(client):
+    # The static export's search script shows these words; they pass through translation here.
+    for path in ("/glossary/", "/search/"):
+        html = client.get(path).content.decode()
+        assert 'data-result-other="{count} results for “{query}”."' in html
+        assert 'data-unavailable="Search is not available here."' in html
+
+
 def test_as_you_type_fragment_uses_the_same_ranking(client):
     page = client.get("/glossary/", {"q": "removal"}).content.decode()
     fragment = client.get("/glossary/", {"q": "removal", "fragment": "results"}).content.decode()

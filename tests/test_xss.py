@@ -1,7 +1,8 @@
 """XSS: no markdown an editor writes can put script on a page or in the admin preview.
 
-Every known vector below goes through both ways markdown reaches a browser: `load_content` then
-the public program page, and the staff-only django-markdownx preview. `assert_safe` parses the
+Every known vector below goes through the one render function that every body goes through, and
+through the staff-only django-markdownx preview; then all of them at once take the whole path a
+file takes (`load_content`, the stored body, the public program page). `assert_safe` parses the
 output and checks it against the allowlist independently of `programs.markdown` (it does not
 import the sanitizer's settings), and `test_checker_catches_each_vector_without_nh3` proves it
 fails on the same vectors when the sanitizer is left out.
@@ -22,8 +23,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import Resolver404, resolve, reverse
 
-from programs.markdown import render
-from programs.models import Program
+from programs.markdown import GlossaryLinker, render
+from programs.models import GlossaryTerm, Program
 
 pytestmark = pytest.mark.django_db
 
@@ -139,9 +140,9 @@ def vector_params():
 
 # --- The checker ------------------------------------------------------------------------------
 SAFE_TAGS = {
-    "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a",
-    "table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr",
-}  # fmt: skip
+    *("h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a"),
+    *("table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr"),
+}
 SAFE_ATTRIBUTES = {
     "a": {"href", "title", "rel", "class"},
     "abbr": {"title"},
@@ -151,9 +152,9 @@ SAFE_CLASSES = {"term-link"}
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 # Attributes a browser follows as a URL (only href is allowed in a body; the page check uses all).
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "data", "xlink:href", "poster", "background",
-    "cite", "srcset", "ping", "codebase", "longdesc", "usemap", "manifest", "dynsrc", "lowsrc",
-}  # fmt: skip
+    *("href", "src", "action", "formaction", "data", "xlink:href", "poster", "background"),
+    *("cite", "srcset", "ping", "codebase", "longdesc", "usemap", "manifest", "dynsrc", "lowsrc"),
+}
 C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.\-]*):")
 
@@ -236,7 +237,7 @@ def assert_safe(html: str) -> None:
 
 # --- The checker itself: it accepts real content and fails without the sanitizer -------------
 def test_checker_passes_real_content():
-    from programs.models import GlossaryTerm, Page, Question, Source
+    from programs.models import Page, Question, Source
 
     bodies = [
         obj.body_html
@@ -316,45 +317,60 @@ def page_profile(html: str) -> dict:
     }
 
 
+def glossary_linker() -> GlossaryLinker:
+    """The linker a program body is rendered with, from the loaded glossary."""
+    terms = GlossaryTerm.objects.filter(autolink=True).values_list("slug", "term", "acronyms")
+    return GlossaryLinker.build(terms)
+
+
 @pytest.mark.parametrize("vector", vector_params())
-def test_vector_in_content_file_is_sanitized_on_the_page(vector, request, content_copy, client):
+def test_vector_is_sanitized_by_the_render_function(vector):
+    # The one function the loader and the admin use for every body; a program body is
+    # rendered with glossary links, so both ways are checked.
+    assert_safe(render(vector).html)
+    assert_safe(render("Before the Criminal Alien Program. " + vector, glossary_linker()).html)
+
+
+def append_to_program(content_copy, vectors) -> None:
+    path = content_copy / "programs" / f"{PROGRAM}.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "".join(f"\n\n{v}\n" for v in vectors), encoding="utf-8")
+
+
+def test_every_vector_in_a_content_file_is_sanitized_on_the_page(content_copy, client):
+    """The whole path once: a file with every vector, load_content, the stored body, the page."""
     url = reverse("program_detail", args=[PROGRAM])
     before = client.get(url)
     assert before.status_code == 200
     baseline = page_profile(before.content.decode())
     assert baseline["event attributes"] == baseline["unsafe URLs"] == []
-    stored_before = Program.objects.get(slug=PROGRAM).body_html
 
-    path = content_copy / "programs" / f"{PROGRAM}.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\n\n" + vector + "\n", encoding="utf-8")
-    if request.node.callspec.id in REJECTED_BY_LOADER:
-        with pytest.raises(CommandError, match="nothing was written"):
-            call_command("load_content", content_dir=str(content_copy))
-        assert Program.objects.get(slug=PROGRAM).body_html == stored_before
-    else:
-        call_command("load_content", content_dir=str(content_copy))  # plain HTML loads
-        assert vector in Program.objects.get(slug=PROGRAM).body
+    loaded = [v for name, v in VECTORS.items() if name not in REJECTED_BY_LOADER]
+    append_to_program(content_copy, loaded)
+    call_command("load_content", content_dir=str(content_copy))  # plain HTML loads
+    program = Program.objects.get(slug=PROGRAM)
+    assert all(vector in program.body for vector in loaded)
 
-    body_html = Program.objects.get(slug=PROGRAM).body_html
-    assert_safe(body_html)
+    assert_safe(program.body_html)
     response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert body_html in page  # served exactly as stored
+    assert program.body_html in page  # served exactly as stored
     # Dangerous text may show as escaped text ("&lt;img ... onerror=..."); as markup it may not:
     # the page has no more tags, scripts, styles or handlers than the unchanged page had.
     assert page_profile(page) == baseline
 
 
+def test_vector_the_loader_refuses_is_never_stored(content_copy):
+    stored_before = Program.objects.get(slug=PROGRAM).body_html
+    append_to_program(content_copy, [VECTORS[name] for name in REJECTED_BY_LOADER])
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_content", content_dir=str(content_copy))
+    assert Program.objects.get(slug=PROGRAM).body_html == stored_before
+
+
 # --- B: the admin preview ---------------------------------------------------------------------
 PREVIEW = "/admin/markdownx/markdownify/"
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="unused", is_staff=True)
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("vector", vector_params())

@@ -4,6 +4,8 @@
 // has already answered and this script does nothing.
 (function () {
   "use strict";
+  // The page's own words, translated where the page is rendered (static_search_script.html).
+  var messages = document.currentScript.dataset;
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
   var form = document.querySelector("[data-static-search]");
   if (!query || !form) { return; }
@@ -12,6 +14,7 @@
   input.value = query;
   var onlyGlossary = form.dataset.staticSearch === "glossary";
   var status = document.createElement("p");
+  status.className = "static-search__status";
   status.setAttribute("role", "status");
   var list = document.createElement("ol");
   list.className = onlyGlossary ? "usa-list glossary-results__list" : "search-results";
@@ -27,8 +30,7 @@
       var path = new URL(p.url, window.location.href).pathname;
       return !onlyGlossary || (path.indexOf("/glossary/") === 0 && path !== "/glossary/");
     });
-    status.textContent = pages.length + (pages.length === 1 ? " result" : " results") +
-      " for \u201c" + query + "\u201d.";
+    status.textContent = countText(pages.length);
     pages.forEach(function (p) {
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -44,6 +46,14 @@
       list.appendChild(item);
     });
   }).catch(function () {
-    status.textContent = "Search is not available here.";
+    status.textContent = messages.unavailable;
   });
+  function countText(count) {
+    var lang = document.documentElement.lang || "en";
+    var one = new Intl.PluralRules(lang).select(count) === "one";
+    // Functions as replacements, so that a "$&" in the query stays as typed.
+    return (one ? messages.resultOne : messages.resultOther)
+      .replace("{count}", function () { return String(count); })
+      .replace("{query}", function () { return query; });
+  }
 })();

@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from programs.models import Program
 
+from ..conftest import replace_in
 from .conftest import axe_violations, visit
 
 
@@ -35,7 +36,7 @@ def test_admin_markdown_editor_shows_a_live_preview(page, django_user_model):
 
 def test_history_page_has_no_axe_violations(page, axe_source, content_copy):
     path = content_copy / "programs" / "deport-center.md"
-    path.write_text(path.read_text().replace("summary: ", "summary: Newer. ", 1))
+    replace_in(path, "summary: ", "summary: Newer. ")
     call_command("load_content", content_dir=str(content_copy))
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 800})

@@ -1,5 +1,7 @@
 """Glossary filter as you type, FAQ deep links and find-in-page, search pages' accessibility."""
 
+import re
+
 from programs.models import Question
 
 from .conftest import axe_violations, visit
@@ -20,9 +22,14 @@ def test_glossary_form_works_without_javascript(browser, live_server, page):
 
 def test_glossary_narrows_as_you_type_with_the_same_ranking(page):
     visit(page, "/glossary/")
+    # The live region that announces the count is the same element before and after.
+    page.evaluate("document.getElementById('glossary-count').dataset.kept = 'yes'")
     page.locator("#glossary-q").press_sequentially("FOT", delay=50)
     page.wait_for_selector(".glossary-results__list li")
     typed = page.locator(".glossary-results__list li a").all_inner_texts()
+    status = page.locator("[role=status]")
+    assert status.count() == 1 and status.get_attribute("data-kept") == "yes"
+    assert re.fullmatch(r"\d+ terms? match(es)? “FOT”\.", status.inner_text())
     visit(page, "/glossary/?q=FOT")
     submitted = page.locator(".glossary-results__list li a").all_inner_texts()
     assert typed == submitted and typed[0] == "Fugitive Operations Teams"

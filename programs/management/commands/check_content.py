@@ -17,6 +17,5 @@ class Command(BaseCommand):
         warnings = content_warnings(content)
         for warning in warnings:
             self.stdout.write(f"warning: {warning}")
-        total = sum(len(r) for r in (content.sources, content.programs, content.glossary,
-                                     content.faq, content.pages))  # fmt: skip
+        total = sum(len(records) for _kind, records in content.by_kind())
         self.stdout.write(f"{total} files checked: no errors, {len(warnings)} warning(s).")

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.export import FilesChangedSinceLoad, export_content
+from programs.export import FilesChangedSinceLoad, UnsafePaths, export_content
 
 
 class Command(BaseCommand):
@@ -19,6 +19,13 @@ class Command(BaseCommand):
         directory = content_dir or settings.CONTENT_DIR
         try:
             result = export_content(directory, force=overwrite_file_edits)
+        except UnsafePaths as exc:
+            for problem in exc.problems:
+                self.stderr.write(problem)
+            raise CommandError(
+                f"{len(exc.problems)} file(s) cannot be written safely: export writes only "
+                f"plain files inside {directory}. Nothing was written."
+            ) from None
         except FilesChangedSinceLoad as exc:
             for path in exc.paths:
                 self.stderr.write(f"{path}: changed on disk since the last load")

@@ -1,9 +1,11 @@
+import traceback
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from watchfiles import watch
 
-from programs.content import ContentErrors, read_content
-from programs.sync import AdminEditsWouldBeLost, sync_content
+from programs.content import CONTENT_FOLDERS, ContentErrors, read_content
+from programs.sync import AdminEditsWouldBeLost, MassDeleteRefused, sync_content
 
 
 class Command(BaseCommand):
@@ -13,18 +15,20 @@ class Command(BaseCommand):
         "keeps being served."
     )
 
-    stop_event = None  # a threading.Event that ends the watch (tests set it)
-    ready = None  # a threading.Event set once watching has begun (tests wait on it)
-
     def handle(self, *args, **options):
         directory = settings.CONTENT_DIR
         self.stdout.write(f"Watching {directory} for changes.")
         self.reload()
-        if self.ready is not None:
-            self.ready.set()
         # watchfiles batches the events of one save; a reload takes well under a second.
-        for _changes in watch(directory, debounce=100, step=50, stop_event=self.stop_event):
+        for _changes in watch(*self.folders(), recursive=False, debounce=100, step=50):
             self.reload()
+
+    @staticmethod
+    def folders() -> list:
+        """The content folder and its kinds' folders, each watched on its own, not recursively:
+        a link to a folder elsewhere (say `/`) inside content/ is never descended into."""
+        root = settings.CONTENT_DIR
+        return [root, *(root / name for name in CONTENT_FOLDERS if (root / name).is_dir())]
 
     def reload(self) -> None:
         errors_file = settings.CONTENT_ERRORS_FILE
@@ -34,6 +38,14 @@ class Command(BaseCommand):
             lines = [str(e) for e in exc.errors]
         except AdminEditsWouldBeLost as exc:
             lines = [f"{r}: changed in the admin; run export_content first" for r in exc.records]
+        except MassDeleteRefused as exc:
+            lines = [
+                f"The reload would delete {'; '.join(exc.deletions)}: if the files really are "
+                "gone, run `python manage.py load_content --allow-mass-delete`."
+            ]
+        except Exception as exc:  # a bug, not bad content: report it and keep watching
+            self.stderr.write(traceback.format_exc())
+            lines = [f"Unexpected error while reloading: {exc!r}"]
         else:
             errors_file.unlink(missing_ok=True)
             self.stdout.write(f"Content reloaded: {result}")

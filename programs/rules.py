@@ -1,0 +1,163 @@
+"""The content rules, each one plain function that the loader (`programs.content`) and the admin
+(`programs.editing`, `programs.admin`) both call, so that a file and an admin form get the same
+answer in the same words.
+
+A rule takes plain values and returns the problem as a message, or None (a list when it can
+find several). Where the message goes (a file's `path:line: field:`, or a form field) is the
+caller's business.
+"""
+
+import re
+from collections.abc import Collection, Mapping
+from functools import lru_cache
+
+from .content_files import normalize_space, suggest
+from .kinds import BY_LINK, FAQ_TOPICS
+
+
+class Cycle(Exception):
+    """A chain of parents that comes back to where it started."""
+
+
+@lru_cache(maxsize=16)
+def _normalized(text: str) -> str:
+    """A source's text, normalized once however many quotes are checked against it."""
+    return normalize_space(text)
+
+
+def quote_problem(quote: str, sid: str, source_text: str) -> str | None:
+    """A quote must occur in its source's text, ignoring differences of white space."""
+    if normalize_space(quote) not in _normalized(source_text):
+        return f'does not occur in source "{sid}"'
+    return None
+
+
+def figure_problem(figure, quote: str) -> str | None:
+    """A fact's figure must occur in its quote, as written there."""
+    if normalize_space(str(figure)) not in normalize_space(quote):
+        return f"{figure!r} does not occur in quote"
+    return None
+
+
+def date_line_problem(date_line: str, text: str) -> str | None:
+    """A source's date line is quoted from its captured text."""
+    if date_line and date_line not in text:
+        return "does not occur in the captured text"
+    return None
+
+
+def source_id_problem(sid: str, known: Collection[str]) -> str | None:
+    if sid not in known:
+        return f'unknown source id "{sid}"'
+    return None
+
+
+def fact_source_problem(sid: str, known: Collection[str], cited: Collection[str]) -> str | None:
+    """A fact's source must exist and be one of the sources its page cites."""
+    if sid not in known:
+        return f'unknown source id "{sid}"'
+    if sid not in cited:
+        return f'"{sid}" is not in sources'
+    return None
+
+
+def faq_source_problems(item, source_texts: Mapping[str, str]) -> list[tuple[str, str]]:
+    """An FAQ answer's source: exactly an id and a quote, the quote found in that source.
+    Returns (where, message) pairs; `where` is "" for the item itself, else "id" or "quote"."""
+    if not isinstance(item, dict) or set(item) != {"id", "quote"}:
+        return [("", "must have exactly 'id' and 'quote'")]
+    sid = str(item["id"])
+    if sid not in source_texts:
+        return [("id", f'unknown source id "{sid}"')]
+    problem = quote_problem(str(item["quote"]), sid, source_texts[sid])
+    return [("quote", problem)] if problem else []
+
+
+def topic_problem(topic: str) -> str | None:
+    if topic not in FAQ_TOPICS:
+        return f"unknown topic{suggest(topic, FAQ_TOPICS)}"
+    return None
+
+
+def unit_naming_problem(
+    names: list[str], title: str, sid: str, short_name: str, source_text: str
+) -> str | None:
+    """A page cites a source only if the source names the unit: its title, acronym or one of
+    its other names (`names`) as whole words, ignoring case and white space ("ERO" inside
+    "interoperability" is no mention). A source that does not mention the unit is a sentence in
+    the text ("the ERO page does not mention it"), not a citation. A page about a source itself
+    (its title names the source, like the group of programs on the older partners page) may
+    cite that source."""
+    folded = _folded(source_text)
+    if any(_whole_words(n).search(folded) for n in names if n):
+        return None
+    if (
+        normalize_space(short_name).casefold().removeprefix("the ")
+        in normalize_space(title).casefold()
+    ):
+        return None
+    return (
+        f'source "{sid}" does not name this unit (its title, acronym or other names); '
+        "cite only sources that name it, and say in the text if a page does not"
+    )
+
+
+@lru_cache(maxsize=16)
+def _folded(text: str) -> str:
+    return normalize_space(text).casefold()
+
+
+def _whole_words(name: str) -> re.Pattern:
+    return re.compile(rf"(?<!\w){re.escape(normalize_space(name).casefold())}(?!\w)")
+
+
+def ancestors(slug: str, parent_of: Mapping[str, str | None]) -> list[str]:
+    """The chain of parents of `slug`, root first; Cycle if it comes back to itself.
+
+    `parent_of` maps each program's slug to its parent's (None for a root); a parent missing
+    from it ends the chain (the missing parent is reported on its own).
+    """
+    chain: list[str] = []
+    node = parent_of.get(slug)
+    while node is not None:
+        if node == slug or node in chain:
+            raise Cycle("makes a cycle: " + " -> ".join([slug, *reversed(chain), node]))
+        chain.insert(0, node)
+        node = parent_of.get(node)
+    return chain
+
+
+def tree_order_key(chain: list[tuple[int, str]]) -> str:
+    """Sorts the whole tree in reading order. `chain`: (order, slug) from the root down to the
+    program itself: "0002-enforcement/0001-criminal-apprehension-program"."""
+    return "/".join(f"{order:04d}-{slug}" for order, slug in chain)
+
+
+def link_problem(kind: str, slug: str, slugs_of_kind: Collection[str] | None) -> str | None:
+    """An internal link must name a kind of page and a page of that kind that exists.
+
+    `slugs_of_kind`: every slug of that kind, or None when `kind` is not a kind of link.
+    """
+    if kind not in BY_LINK or slugs_of_kind is None:
+        known = ", ".join(f"{k}:" for k in BY_LINK)
+        return f"link to {kind}:{slug}: unknown kind of link (use {known})"
+    if slug not in slugs_of_kind:
+        return f"link to {kind}:{slug}: no such {kind}{suggest(slug, slugs_of_kind)}"
+    return None
+
+
+def name_conflicts(names_by_slug: Mapping[str, list[str]]) -> dict[tuple[str, int], str]:
+    """A term or an acronym may be defined once. `names_by_slug`: each entry's names (its term
+    first, then its acronyms). Returns a message for every (slug, position of the name) that
+    repeats a name of another entry, ignoring case."""
+    owners: dict[str, set[str]] = {}
+    for slug, names in names_by_slug.items():
+        for name in names:
+            owners.setdefault(name.casefold(), set()).add(slug)
+    conflicts = {}
+    for slug, names in names_by_slug.items():
+        for i, name in enumerate(names):
+            others = owners[name.casefold()] - {slug}
+            if others:
+                conflicts[(slug, i)] = f"'{name}' is already defined in {', '.join(sorted(others))}"
+    return conflicts
