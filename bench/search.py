@@ -39,9 +39,14 @@ from programs.models import (  # noqa: E402
     Translation,
 )
 
+# Acronyms with and without punctuation, an older name, misspellings, common words, a word that
+# matches nothing; then questions in a family's words (synonyms, filler, word forms) and a
+# subject the site does not cover.
 QUERIES = [
     *("FOT", "287g", "i.s.a.p", "Criminal Alien Program", "fugitve", "detainr", "bond"),
     *("removal flights", "alien", "zzqqx", "the", "fingerprints"),
+    *("locate detained relative", "where is my husband", "how do I find my son in ICE jail"),
+    *("deported", "lawyer for detained person", "detension", "green card"),
 ]
 # Spanish queries, typed with and without accents, one misspelt, one of stop words only.
 QUERIES_ES = [

@@ -40,11 +40,13 @@ from .kinds import (
     QUESTION,
     SOURCE,
     TERM,
+    Field,
     Kind,
 )
 from .markdown import NO_GLOSSARY, GlossaryLinker, Rendered, markdown_problems, render
 from .models import Fact, Program, text_hash
 from .translations import read_translations
+from .words import phrase_key
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
@@ -65,6 +67,8 @@ class ContentSet:
     faq: dict[str, dict] = field(default_factory=dict)
     # (language, kind, slug) -> the translated text of an English record
     translations: dict[tuple, dict] = field(default_factory=dict)
+    # content/search/: how the site search reads a query (not a kind of page: see read_search)
+    search: dict[str, dict] = field(default_factory=dict)
 
     def of(self, kind: Kind) -> dict[str, dict]:
         return getattr(self, kind.folder)
@@ -416,12 +420,128 @@ def read_faq(
             "body_html": rendered.html,
             "_links": rendered.links + [_split_ref(r) for r in related],
         }
+    _check_most_asked(records, errors)
     return records
+
+
+def _check_most_asked(records: dict[str, dict], errors: Collector) -> None:
+    """`most_asked` is a place in one list, 1 first (0, the default, is not in the list): no
+    two questions may share a place."""
+    places: dict[int, list[str]] = {}
+    for slug, rec in records.items():
+        if rec.get("most_asked", 0) > 0:
+            places.setdefault(rec["most_asked"], []).append(slug)
+    for rank, slugs in places.items():
+        for slug in slugs if len(slugs) > 1 else []:
+            others = ", ".join(s for s in slugs if s != slug)
+            message = f"{rank} is also the place of {others}"
+            errors.add(records[slug]["_doc"], ("most_asked",), "most_asked", message)
 
 
 def _split_ref(ref: str) -> tuple[str, str]:
     kind, _, slug = ref.partition(":")
     return (kind, slug) if slug else (PROGRAM.link, kind)
+
+
+# --- Search vocabulary ----------------------------------------------------------------------
+# A file is read by the search of the same name; only these exist.
+SEARCH_FILES = ("synonyms",)
+# content/search/*.yml: all YAML, no body; not a kind of page (kinds.py), so its fields are here.
+SEARCH_SCHEMA = {
+    "synonyms": Field("synonyms", "list"),
+    "ignore": Field("ignore", "list"),
+    "not_covered": Field("not_covered", "list"),
+}
+
+
+def read_search(directory: Path, errors: Collector) -> dict[str, dict]:
+    records = {}
+    for doc in documents(directory, errors, suffix=".yml"):
+        if doc.slug not in SEARCH_FILES:
+            known = ", ".join(f"{s}.yml" for s in SEARCH_FILES)
+            errors.add(doc, 1, "file name", f"search reads no '{doc.path.name}' (known: {known})")
+        meta = check_fields(doc, SEARCH_SCHEMA, errors)
+        seen: dict[tuple, str] = {}  # a word's stems -> where it is first given
+        synonyms = _synonym_groups(doc, meta, seen, errors)
+        ignore = _ignored_words(doc, meta, seen, errors)
+        records[doc.slug] = {
+            "slug": doc.slug,
+            "synonyms": synonyms,
+            "ignore": ignore,
+            "not_covered": _not_covered(doc, meta, seen, errors),
+            "file_text": doc.text,
+            "_doc": doc,
+        }
+    return records
+
+
+def _search_word(doc, key, name, value, seen, errors) -> str | None:
+    """One word or phrase of the vocabulary: text, with words, given once in the whole file."""
+    if isinstance(value, bool):
+        message = "must be a word or phrase (YAML reads a bare yes, no, on or off as true or "
+        errors.add(doc, key, name, message + "false: put it in quotes)")
+        return None
+    if not isinstance(value, (str, int)) or not phrase_key(str(value)):
+        errors.add(doc, key, name, "must be a word or phrase")
+        return None
+    text, stems = str(value).strip(), phrase_key(str(value))
+    if stems in seen:
+        # Word forms count as one word: "mistreated" is given once "mistreatment" is.
+        errors.add(doc, key, name, f"'{text}' is already given, as {seen[stems]}")
+        return None
+    seen[stems] = f"'{text}' in {name} (line {doc.line(*key)})"
+    return text
+
+
+def _synonym_groups(doc, meta, seen, errors) -> list[list[str]]:
+    groups = []
+    for i, group in enumerate(meta.get("synonyms", [])):
+        key, name = ("synonyms", i), f"synonyms[{i}]"
+        if not isinstance(group, list) or len(group) < 2:
+            errors.add(doc, key, name, "must be a list of two or more words or phrases")
+            continue
+        found = [
+            _search_word(doc, (*key, j), f"{name}[{j}]", value, seen, errors)
+            for j, value in enumerate(group)
+        ]
+        groups.append([w for w in found if w is not None])
+    return groups
+
+
+def _ignored_words(doc, meta, seen, errors) -> list[str]:
+    ignore = []
+    for i, value in enumerate(meta.get("ignore", [])):
+        key, name = ("ignore", i), f"ignore[{i}]"
+        if isinstance(value, str) and len(phrase_key(value)) > 1:
+            errors.add(doc, key, name, "must be one word: filler is ignored word by word")
+            continue
+        word = _search_word(doc, key, name, value, seen, errors)
+        if word is not None:
+            ignore.append(word)
+    return ignore
+
+
+def _not_covered(doc, meta, seen, errors) -> list[dict]:
+    topics = []
+    for i, item in enumerate(meta.get("not_covered", [])):
+        key, name = ("not_covered", i), f"not_covered[{i}]"
+        if not isinstance(item, dict) or set(item) != {"topic", "words"}:
+            errors.add(doc, key, name, "must have exactly 'topic' and 'words'")
+            continue
+        topic = item["topic"]
+        if not isinstance(topic, str) or not topic.strip():
+            errors.add(doc, (*key, "topic"), f"{name}.topic", "must be text")
+            continue
+        values = item["words"]
+        if not isinstance(values, list) or not values:
+            errors.add(doc, (*key, "words"), f"{name}.words", "must be a list of words or phrases")
+            continue
+        found = [
+            _search_word(doc, (*key, "words", j), f"{name}.words[{j}]", value, seen, errors)
+            for j, value in enumerate(values)
+        ]
+        topics.append({"topic": topic.strip(), "words": [w for w in found if w is not None]})
+    return topics
 
 
 # --- The whole set ---------------------------------------------------------------------------
@@ -487,11 +607,12 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
     content.programs = read_programs(root / "programs", by_id, linker, errors)
     content.faq = read_faq(root / "faq", by_id, linker, errors)
     content.pages = read_pages(root / "pages", by_id, errors)
+    content.search = read_search(root / "search", errors)
     _check_links(content, errors)
     content.translations = read_translations(root, content, errors)
     if errors.errors:
         raise ContentErrors(errors.errors)
-    for _kind, records in content.by_kind():
+    for records in [records for _kind, records in content.by_kind()] + [content.search]:
         for rec in records.values():
             rec["content_hash"] = _fingerprint(
                 {k: v for k, v in rec.items() if not k.startswith("_")}

@@ -278,6 +278,53 @@ def _flow_nesting_problem(front: str) -> tuple[int, str] | None:
     return None
 
 
+def _parse_yaml(
+    text: str, display: str, errors: Collector, what: str = "front matter"
+) -> tuple[dict, dict] | None:
+    """A YAML mapping and the line of each of its values; None (errors noted) if it is not one.
+
+    Line numbers are the file's, for YAML that starts on the file's first line or right after
+    a front matter's opening '---' (the splitter leaves that line's end in the text).
+    """
+    nesting = _flow_nesting_problem(text)
+    if nesting:
+        errors.add(display, nesting[0], what, nesting[1])
+        return None
+    loader = _FrontMatterLoader(text)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as exc:
+        # The context mark is where the broken construct began (an unclosed '[' for example).
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        prefix = "" if isinstance(exc, _Refused) else "invalid YAML: "
+        errors.add(display, line, what, f"{prefix}{problem}")
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(meta, dict):
+        errors.add(display, 1 if what == "file" else 2, what, "must be a mapping of field: value")
+        return None
+    lines: dict[tuple, int] = {}
+    _value_lines(node, (), lines, display, errors)
+    return meta, lines
+
+
+def read_yaml_document(path: Path, errors: Collector) -> Document | None:
+    """A file that is all YAML (no markdown body), read like front matter."""
+    display = display_path(path)
+    text = read_text(path, errors)
+    if text is None:
+        return None
+    parsed = _parse_yaml(text, display, errors, what="file")
+    if parsed is None:
+        return None
+    meta, lines = parsed
+    return Document(path, display, meta, lines, "", 1, text)
+
+
 def read_document(path: Path, errors: Collector) -> Document | None:
     """Split a file into YAML front matter and markdown body, keeping line numbers."""
     display = display_path(path)
@@ -292,31 +339,10 @@ def read_document(path: Path, errors: Collector) -> Document | None:
     except ValueError:
         errors.add(display, 1, "front matter", "not closed: add a '---' line after it")
         return None
-    nesting = _flow_nesting_problem(front)
-    if nesting:
-        errors.add(display, nesting[0], "front matter", nesting[1])
+    parsed = _parse_yaml(front, display, errors)
+    if parsed is None:
         return None
-    loader = _FrontMatterLoader(front)
-    try:
-        node = loader.get_single_node()
-        meta = loader.construct_document(node) if node is not None else {}
-    except yaml.YAMLError as exc:
-        # The context mark is where the broken construct began (an unclosed '[' for example).
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        prefix = "" if isinstance(exc, _Refused) else "invalid YAML: "
-        errors.add(display, line, "front matter", f"{prefix}{problem}")
-        return None
-    finally:
-        loader.dispose()
-    if not isinstance(meta, dict):
-        errors.add(display, 2, "front matter", "must be a mapping of field: value")
-        return None
-    # The front matter text begins right after the opening '---', so its 0-based line n is
-    # line n + 1 of the file.
-    lines: dict[tuple, int] = {}
-    _value_lines(node, (), lines, display, errors)
+    meta, lines = parsed
     body_line = text[: len(text) - len(body)].count("\n") + 2
     return Document(path, display, meta, lines, body.removeprefix("\n"), body_line, text)
 
@@ -451,11 +477,14 @@ def check_fields(
     return clean
 
 
-def documents(directory: Path, errors: Collector) -> list[Document]:
+def documents(directory: Path, errors: Collector, suffix: str = ".md") -> list[Document]:
+    """Every file of a kind in `directory`: markdown with front matter, or (".yml") all YAML."""
+    reader = read_yaml_document if suffix == ".yml" else read_document
     docs = []
     seen: dict[str, str] = {}
-    _report_misnamed_documents(directory, errors)
-    for path in sorted(directory.glob("*.md")):
+    if suffix == ".md":
+        _report_misnamed_documents(directory, errors)
+    for path in sorted(directory.glob(f"*{suffix}")):
         slug = path.stem
         if not SLUG.match(slug) or len(slug) > SLUG_MAX_LENGTH:
             errors.add(
@@ -466,7 +495,7 @@ def documents(directory: Path, errors: Collector) -> list[Document]:
                 "lower-case words joined by '-'",
             )
             continue
-        doc = read_document(path, errors)
+        doc = reader(path, errors)
         if doc is None:
             errors.unreadable.add((directory.name, slug))
             continue

@@ -171,6 +171,7 @@ QUESTION = Kind(
         ("question", "str", True),
         ("topic", "str", True),
         ("order", "int"),
+        ("most_asked", "int"),
         Field("related", "names", stored=False),
         Field("sources", "list", required=True, stored=False),
         ("glossary_links", "bool"),

@@ -299,6 +299,10 @@ class Question(ContentItem):
     question = models.CharField(max_length=300)
     topic = models.CharField(max_length=100)
     order = models.PositiveIntegerField(default=0)
+    most_asked = models.PositiveIntegerField(
+        default=0,
+        help_text=_("Place in the FAQ's list of most asked questions, 1 first; 0: not in it."),
+    )
     related_programs = models.ManyToManyField(Program, blank=True, related_name="questions")
     related_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="questions")
     sources = models.ManyToManyField(Source, related_name="questions")
@@ -313,6 +317,25 @@ class Question(ContentItem):
 
     def __str__(self) -> str:
         return self.question
+
+
+class SearchVocabulary(ContentItem):
+    """The words search treats alike, the filler it ignores, and the topics the site does not
+    cover: one record per file in content/search/ (editors keep them, the loader checks them)."""
+
+    KIND = "search"
+
+    synonyms = models.JSONField(default=list, blank=True, help_text=_("[[word or phrase, ...]]"))
+    ignore = models.JSONField(default=list, blank=True, help_text=_("[filler word, ...]"))
+    not_covered = models.JSONField(
+        default=list, blank=True, help_text=_("[{topic, words: [word or phrase, ...]}]")
+    )
+
+    class Meta:
+        verbose_name_plural = _("search vocabularies")
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class Revision(models.Model):

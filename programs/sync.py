@@ -19,6 +19,7 @@ from .models import (
     Program,
     Question,
     Revision,
+    SearchVocabulary,
     Source,
     Translation,
     text_hash,
@@ -239,6 +240,11 @@ def _delete_missing(content: ContentSet, counts: Counter) -> None:
             keep_revision(obj, "load")
         _, by_model = gone.delete()
         counts["deleted"] += by_model.get(model._meta.label, 0)
+    # The search vocabulary (content/search/), which is not a kind of page.
+    gone = SearchVocabulary.objects.exclude(slug__in=content.search)
+    for obj in gone:
+        keep_revision(obj, "load")
+    counts["deleted"] += gone.delete()[0]
 
 
 @transaction.atomic
@@ -265,6 +271,7 @@ def sync_content(
     _sync_pages(content.pages, source_pks, counts)
     _sync_glossary(content.glossary, source_pks, counts)
     _sync_faq(content.faq, source_pks, counts)
+    _upsert(SearchVocabulary, content.search, counts)
     _sync_translations(content.translations, counts)
     _delete_missing(content, counts)
     result = SyncResult(counts)

@@ -8,16 +8,19 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from . import history, jsonld, search
 from . import open_data as open_data_module
+from . import site_search as ranking  # the view below is called site_search
 from .context_processors import MAIN_NAV, site
 from .i18n import FAQ_TOPIC_NAMES, only_english
 from .kinds import BY_NAME, FAQ_TOPICS
 from .markdown import plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Source
 from .page_cache import reads_query
+from .page_sections import Section, find_section, page_sections
 from .site_address import absolute_url
 from .tree import build_tree, walk
 
@@ -36,25 +39,52 @@ def _page_or_none(slug: str) -> Page | None:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     ero = Program.objects.filter(slug=ERO_SLUG).first()
-    divisions = ero.children.all() if ero else []
+    divisions = ero.children.only("slug", "title", "acronym", "summary") if ero else []
     figures = (
         Fact.objects.filter(program=ero).select_related("source").order_by("order")[:6]
         if ero
         else []
     )
-    roots = Program.objects.filter(parent=None).exclude(slug=ERO_SLUG)
+    faq = _faq_urls(FIND_SOMEONE, REPORT_ABUSE)
+    resources = _resource_sections()
     context = {
         "intro": _page_or_none("home"),
         "ero": ero,
         "divisions": divisions,
         "figures": figures,
-        "other_roots": roots,
+        "other_roots": Program.objects.filter(parent=None).exclude(slug=ERO_SLUG),
         "program_count": Program.objects.count(),
         "source_count": Source.objects.count(),
         "tree_source": Source.newest(),
+        "find_someone_url": faq.get(FIND_SOMEONE),
+        "locator_url": _resource_url(resources, "Online Detainee Locator"),
+        "report_abuse_url": faq.get(REPORT_ABUSE),
         **only_english(Page.KIND, "home"),
     }
     return render(request, "home.html", context)
+
+
+# Where the home page's tasks and the search's "not covered" note lead. An FAQ answer is named
+# by its slug; a resources entry by words of its heading, because its anchor follows whatever
+# heading an editor writes. A link whose target is gone is left out rather than left broken.
+FIND_SOMEONE = "how-can-i-find-someone-in-ice-detention"
+REPORT_ABUSE = "how-can-someone-report-abuse-in-ice-detention"
+GENERAL_CONTACT = "how-do-i-contact-ice-for-general-information"
+
+
+def _faq_urls(*slugs: str) -> dict[str, str]:
+    found = set(Question.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return {slug: f"{reverse('faq')}#{slug}" for slug in slugs if slug in found}
+
+
+def _resource_sections() -> list[Section]:
+    page = Page.objects.filter(slug="resources").only("body_html").first()
+    return page_sections(page.body_html) if page else []
+
+
+def _resource_url(sections: list[Section], *names: str) -> str | None:
+    section = find_section(sections, *names)
+    return f"{reverse('resources')}#{section.anchor}" if section else None
 
 
 @require_safe
@@ -233,28 +263,37 @@ def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     context: dict = {"query": query}
     if query:
-        language = get_language()
-        ranked = search.rank_site(
-            query, search.site_index(language), search.glossary_index(language)
-        )
+        ranked = ranking.search(query, get_language())
+        vocabulary = ranked.index.vocabulary
         page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context["page"] = page
         context["results"] = [
             {
                 "item": item,
-                "label": BY_NAME[item.kind].label,
+                "label": RESULT_LABELS[item.kind],
                 "snippet": mark_safe(  # noqa: S308 (escaped by highlight)
-                    search.highlight(item.summary or item.body, query, language=language)
+                    ranking.highlight(
+                        item.snippet_text, query, vocabulary, folded=item.folded_snippet_text
+                    )
                 ),
             }
-            for item, _tier in page.object_list
+            for item, _score in page.object_list
         ]
         context["total"] = len(ranked)
         context["page_links"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
+        context["not_covered"] = ranking.not_covered(query, vocabulary)
+        if context["not_covered"]:
+            context["general_contact"] = _faq_urls(GENERAL_CONTACT).get(GENERAL_CONTACT)
+            sections = _resource_sections()
+            context["attorney_info"] = _resource_url(sections, "Attorney Information")
     return render(request, "search/search.html", context)
 
 
 RESULTS_PER_PAGE = 20
+# A result's kind as readers call it: each kind's label, and the help entries of /resources/.
+RESULT_LABELS = {name: kind.label for name, kind in BY_NAME.items()} | {
+    "resource": _("Help and resources")
+}
 
 
 MAX_GLOSSARY_RESULTS = 100  # keeps a results page small even for a one-letter query
@@ -292,10 +331,15 @@ def faq(request: HttpRequest) -> HttpResponse:
         for topic, items in by_topic.items()
         if items
     ]
+    most_asked = sorted((q for q in questions if q.most_asked), key=lambda q: q.most_asked)
     return render(
         request,
         "faq/faq.html",
-        {"topics": topics, "faq_jsonld": jsonld.faq(q for _, _, items in topics for q in items)},
+        {
+            "topics": topics,
+            "most_asked": most_asked,
+            "faq_jsonld": jsonld.faq(q for _, _, items in topics for q in items),
+        },
     )
 
 

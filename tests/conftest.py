@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from programs import search
+from programs import search, site_search
 from programs.content import read_content
 from programs.sync import sync_content
 
@@ -59,7 +59,7 @@ def _plain_settings(settings):
     # page or search index may outlive a test. Caching has its own tests.
     settings.PAGE_CACHE = False
     search._glossary_index.cache_clear()
-    search._site_index.cache_clear()
+    site_search._site_index.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -218,6 +218,14 @@ BAD_INPUTS = {
         "topic",
         "unknown topic",
     ),
+    "faq most_asked below 0": (
+        "faq/" + "{faq}",
+        "topic: ",
+        "most_asked: -1\ntopic: ",
+        "most_asked:",
+        "most_asked",
+        "must be between 0 and",
+    ),
     "not a list": (
         NFOP,
         'sources: ["002", "000", "003"]',

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from programs import search
+from programs import search, site_search
 from programs.search import TermEntry, build_glossary_index, rank_terms
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +144,7 @@ def test_site_search_results_are_labelled_and_marked(client):
 
 
 def test_site_search_ranks_title_above_summary_above_body():
-    from programs.search import Item, build_site_index
+    from programs.site_search import Item, build_site_index
 
     items = [
         Item("program", "b", "Other", "/b", "", "mentions widget in the body"),
@@ -153,7 +153,7 @@ def test_site_search_ranks_title_above_summary_above_body():
     ]
     index = build_site_index(items, {})
     empty = build_glossary_index([])
-    assert [i.slug for i, _ in search.rank_site("widget", index, empty)] == ["a", "c", "b"]
+    assert [i.slug for i, _ in site_search.rank_site("widget", index, empty)] == ["a", "c", "b"]
 
 
 def test_site_search_paginates_twenty_per_page(client):
@@ -171,7 +171,7 @@ def test_header_search_box_on_every_page_goes_to_site_search(client):
 
 
 def test_snippet_is_escaped_then_marked():
-    snippet = search.highlight("<b>FOT</b> & teams", "fot")
+    snippet = site_search.highlight("<b>FOT</b> & teams", "fot")
     assert snippet.startswith("&lt;b&gt;<mark>FOT</mark>&lt;/b&gt; &amp;")
 
 

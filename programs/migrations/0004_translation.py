@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_source_capture_hash'),
+        ('programs', '0003_most_asked_and_search_vocabulary'),
     ]
 
     operations = [
