@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from programs import search
+from programs import search, site_search
 from programs.content import ContentErrors, read_content
 from programs.content_warnings import content_warnings
 from programs.i18n import _ReadingIn
@@ -126,9 +126,7 @@ def test_sitemap_lists_both_languages_with_alternates(client):
 # --- Quotes, dates, the interface catalog -----------------------------------------------------
 def test_quotes_stay_in_english_beside_this_sites_rendering(client):
     html = client.get("/es/programs/national-fugitive-operations-program/").content.decode()
-    assert (
-        '<blockquote lang="en">&ldquo;In FY2012, NFOP efforts resulted in more than 37,000' in html
-    )
+    assert 'lang="en">&ldquo;In FY2012, NFOP efforts resulted in more than 37,000' in html
     assert "Traducción de este sitio: «En el año fiscal 2012 (FY2012)" in html
     # [[en: ...]] in a Spanish body: the exact English words, marked as English.
     assert '<span lang="en">“at-large”</span>' in html
@@ -181,7 +179,7 @@ def without_one_translation(content_copy):
     (content_copy / "es" / "programs" / "rapid-repat.md").unlink()
     sync_content(read_content(content_copy))
     search._glossary_index.cache_clear()
-    search._site_index.cache_clear()
+    site_search._site_index.cache_clear()
 
 
 def test_untranslated_page_is_english_text_in_spanish_chrome(client, without_one_translation):
@@ -198,7 +196,7 @@ def test_untranslated_page_is_english_text_in_spanish_chrome(client, without_one
     # Where other Spanish pages list it, its English name is marked as English too.
     listing = client.get("/es/programs/").content.decode()
     assert '<a href="/es/programs/rapid-repat/" lang="en">Rapid Removal of' in listing
-    found = search.rank_site("Rapid REPAT", search.site_index("es"), search.glossary_index("es"))
+    found = site_search.search("Rapid REPAT", "es")
     assert ("program", "rapid-repat") not in {(item.kind, item.slug) for item, _ in found}
 
 

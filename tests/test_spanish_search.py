@@ -48,7 +48,7 @@ SITE = [
     ("localizador de detenidos", "where-does-ice-list-its-public-tools"),
     ("atención médica", "who-provides-health-care-in-ice-detention"),
     ("atencion medica", "who-provides-health-care-in-ice-detention"),
-    ("fugitivo", "fugitive-arrest-and-removal"),
+    ("fugitivo", "fugitive-alien"),
     ("alternativas a la detención", "alternatives-to-detention"),
     ("alternativas a la detencion", "alternatives-to-detention"),
 ]
