@@ -1,5 +1,6 @@
 """Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -320,10 +321,17 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def faq(request: HttpRequest) -> HttpResponse:
     questions = Question.objects.prefetch_related("sources", "related_programs")
-    sources = {s.source_id: s for s in Source.objects.defer("text", "body", "body_html")}
+    # A translated answer shows the source quotes it rests on, in English beside this site's
+    # rendering; the English answers quote their sources in their own text.
+    translated = get_language() != settings.LANGUAGE_CODE
+    sources = (
+        {s.source_id: s for s in Source.objects.defer("text", "body", "body_html")}
+        if translated
+        else {}
+    )
     by_topic: dict[str, list] = {topic: [] for topic in FAQ_TOPICS}
     for question in questions:
-        question.quotes_shown = supporting_quotes(question, sources)
+        question.quotes_shown = supporting_quotes(question, sources) if translated else []
         by_topic.setdefault(question.topic, []).append(question)
     # Anchors stay the English topic's slug, so /faq/#x and /es/faq/#x are the same place.
     topics = [

@@ -111,3 +111,16 @@ def test_exact_accents_rank_first_within_a_tier():
     # Without accents, alphabetical; with them, the entry written "año" comes first.
     assert [e.slug for e, _ in rank_terms("ano", index)] == ["a-sin", "b-con"]
     assert [e.slug for e, _ in rank_terms("año", index)] == ["b-con", "a-sin"]
+
+
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("fianza", "immigration-bond"),
+        ("orden de expulsión", "final-order-of-removal"),
+        ("alternativas a la detencion", "alternatives-to-detention"),
+    ],
+)
+def test_a_spanish_query_in_the_english_site_search_finds_the_page(client, query, slug):
+    found = results(client, "/search/", query)
+    assert slug in found[:3], found[:5]
