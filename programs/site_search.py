@@ -42,7 +42,6 @@ from .search import (
     EXACT,
     FUZZY_MIN_LENGTH,
     MISSPELLING,
-    OTHER_LANGUAGE,
     SUMMARY,
     TITLE,
     GlossaryIndex,
@@ -66,7 +65,9 @@ EXACT_NAME = WEIGHTS[TITLE]  # added when the whole query is a page's name or ac
 OWN, PREFIX, SYNONYM, NEAR = 1.0, 0.8, 0.6, 0.5
 PREFIX_MIN = 3  # shorter query words match whole words only
 # Glossary tiers (not the site's) at which the glossary's answer widens the site search.
-EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, OTHER_LANGUAGE, MISSPELLING}
+# (Not OTHER_LANGUAGE: each index already holds every page's names in the other language, and an
+# English word read by the Spanish stemmer would widen "deported" but not "deporting".)
+EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, MISSPELLING}
 MAX_EXPANSIONS = 5
 
 
