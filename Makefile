@@ -42,8 +42,9 @@ serve: database
 test: lint pytest
 
 # Checks that read the code and do not depend on the database engine; lint-imports holds the
-# layers of docs/modules.md (pyproject.toml, [tool.importlinter]).
-lint: $(VENV)/.dev-installed
+# layers of docs/modules.md (pyproject.toml, [tool.importlinter]). The stylesheet comes first
+# because `check` warns about a static folder that does not exist yet on a fresh clone.
+lint: $(VENV)/.dev-installed $(CSS)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
