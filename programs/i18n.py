@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -124,9 +125,27 @@ def is_translated(kind: str, slug: str, language: str = "es") -> bool:
     return overlay(language).has(kind, slug)
 
 
-def only_english(kind: str, slug: str) -> dict:
-    """Template context for a page about one record: whether it exists only in English."""
-    return {"only_english": not all(is_translated(kind, slug, code) for code in OTHER_LANGUAGES)}
+def with_translations(queryset):
+    """Records that know whether each other language has their translation, in the same query
+    (`translated_es`): a record's page needs it for its language link and hreflang."""
+    kind = queryset.model.KIND
+    return queryset.annotate(
+        **{
+            f"translated_{code}": Exists(
+                Translation.objects.filter(language=code, kind=kind, slug=OuterRef("slug"))
+            )
+            for code in OTHER_LANGUAGES
+        }
+    )
+
+
+def only_english(record) -> dict:
+    """Template context for a page about one record (read `with_translations`): whether it
+    exists only in English. No record (a page with no content yet) has no translation to miss."""
+    if record is None:
+        return {"only_english": False}
+    missing = [code for code in OTHER_LANGUAGES if not getattr(record, f"translated_{code}")]
+    return {"only_english": bool(missing)}
 
 
 class _ReadingIn:

@@ -16,7 +16,7 @@ from . import history, jsonld, search
 from . import open_data as open_data_module
 from . import site_search as ranking  # the view below is called site_search
 from .context_processors import MAIN_NAV, site
-from .i18n import FAQ_TOPIC_NAMES, only_english
+from .i18n import FAQ_TOPIC_NAMES, only_english, with_translations
 from .kinds import BY_NAME, FAQ_TOPICS
 from .markdown import plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Source
@@ -34,7 +34,7 @@ def crumb(url_name: str, *args, label=None) -> tuple[str, str]:
 
 
 def _page_or_none(slug: str) -> Page | None:
-    return Page.objects.prefetch_related("sources").filter(slug=slug).first()
+    return with_translations(Page.objects.prefetch_related("sources")).filter(slug=slug).first()
 
 
 @require_safe
@@ -47,9 +47,10 @@ def home(request: HttpRequest) -> HttpResponse:
         else []
     )
     faq = _faq_urls(FIND_SOMEONE, REPORT_ABUSE)
+    intro = _page_or_none("home")
     resources = _resource_sections()
     context = {
-        "intro": _page_or_none("home"),
+        "intro": intro,
         "ero": ero,
         "divisions": divisions,
         "figures": figures,
@@ -60,7 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "find_someone_url": faq.get(FIND_SOMEONE),
         "locator_url": _resource_url(resources, "Online Detainee Locator"),
         "report_abuse_url": faq.get(REPORT_ABUSE),
-        **only_english(Page.KIND, "home"),
+        **only_english(intro),
     }
     return render(request, "home.html", context)
 
@@ -106,7 +107,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    program = get_object_or_404(Program.objects.select_related("parent"), slug=slug)
+    program = get_object_or_404(
+        with_translations(Program.objects.select_related("parent")), slug=slug
+    )
     tree_fields = ("slug", "title", "acronym", "summary", "parent_id", "order")
     siblings = (
         program.parent.children.only(*tree_fields)
@@ -139,7 +142,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 for s, title, acronym in program.ancestors
             ),
         ],
-        **only_english(Program.KIND, slug),
+        **only_english(program),
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -164,7 +167,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
+    source = get_object_or_404(with_translations(Source.objects.all()), slug=slug)
     return render(
         request,
         "programs/source_detail.html",
@@ -174,14 +177,14 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
             "crumbs": [crumb("source_list")],
-            **only_english(Source.KIND, slug),
+            **only_english(source),
         },
     )
 
 
 def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = get_object_or_404(Page.objects.prefetch_related("sources"), slug=slug)
-    return render(request, "pages/page.html", {"page": page, **only_english(Page.KIND, slug)})
+    page = get_object_or_404(with_translations(Page.objects.prefetch_related("sources")), slug=slug)
+    return render(request, "pages/page.html", {"page": page, **only_english(page)})
 
 
 @require_safe
@@ -303,7 +306,9 @@ ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 
 @require_safe
 def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
-    term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
+    term = get_object_or_404(
+        with_translations(GlossaryTerm.objects.select_related("quote_source")), slug=slug
+    )
     context = {
         "term": term,
         "description": Truncator(plain_text(term.body_html)).words(30),
@@ -313,7 +318,7 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": term.questions.only("slug", "question"),
         "cited": term.sources.defer("text", "body", "body_html"),
         "crumbs": [crumb("glossary")],
-        **only_english(GlossaryTerm.KIND, slug),
+        **only_english(term),
     }
     return render(request, "glossary/term.html", context)
 

@@ -66,8 +66,13 @@ def test_every_page_has_a_spanish_twin_and_they_link_both_ways(client):
         for html in (english, spanish):
             assert alternates(html) == pair | {"x-default": pair["en"]}, path
         # The plain language link, a prefix swap, works on a static host too.
-        assert f'<a class="language-link" href="/es{path}" lang="es" hreflang="es">Español</a>' in english, path
-        assert f'<a class="language-link" href="{path}" lang="en" hreflang="en">English</a>' in spanish, path
+        assert (
+            f'<a class="language-link" href="/es{path}" lang="es" hreflang="es">Español</a>'
+            in english
+        ), path
+        assert (
+            f'<a class="language-link" href="{path}" lang="en" hreflang="en">English</a>' in spanish
+        ), path
         assert NOT_OFFICIAL_ES in spanish, path
 
 
@@ -188,7 +193,10 @@ def test_untranslated_page_is_english_text_in_spanish_chrome(client, without_one
     assert '<meta name="robots" content="noindex">' in html
     assert '<h1 lang="en">Rapid Removal of Eligible Parolees' in html
     assert not alternates(html) and "data-pagefind-body" not in html
-    assert '<a class="language-link" href="/programs/rapid-repat/" lang="en" hreflang="en">English</a>' in html
+    assert (
+        '<a class="language-link" href="/programs/rapid-repat/" lang="en" hreflang="en">English</a>'
+        in html
+    )
     english = client.get("/programs/rapid-repat/").content.decode()
     assert not alternates(english) and 'hreflang="es">Español' not in english
     sitemap = client.get("/sitemap.xml").content.decode()
