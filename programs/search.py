@@ -241,10 +241,13 @@ def rank_terms(
 
     offer(index.exact.get(key, set()), EXACT)
     fuzzy: dict[int, int] = {}
-    for words_index in (index.names, index.aliases, index.translated):
+    for words_index in (index.names, index.aliases):
         query_words = words_index.analyze(query)
         offer(words_index.match_all(query_words))
         fuzzy.update(words_index.match_all(query_words, fuzzy=True))
+    # Names in the other language match as typed or by the start of a word, not misspelt: a
+    # second fuzzy scan, of a second vocabulary, would double the cost of every query.
+    offer(index.translated.match_all(index.translated.analyze(query)))
     offer(dict.fromkeys(fuzzy, MISSPELLING))
     if definitions:
         offer(index.definitions.match_all(index.definitions.analyze(query)))
