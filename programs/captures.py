@@ -12,11 +12,20 @@ or quote writes to pin itself to a capture (`capture: first`).
 """
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content_files import MAX_CAPTURE_BYTES, Collector, display_path, normalize_space, read_text
+from .content_files import (
+    MAX_CAPTURE_BYTES,
+    Collector,
+    UnsafeFile,
+    check_regular_file,
+    display_path,
+    normalize_space,
+    read_text,
+)
 
 FIRST = "first"
 # A later capture's file: the source's slug, the capture date, .txt.
@@ -149,3 +158,27 @@ def read_later_captures(paths: list[Path], errors: Collector) -> list[Capture]:
 def key_label(key: str) -> str:
     """How messages name a capture: "the first capture", "the capture of 2026-06-01"."""
     return "the first capture" if key == FIRST else f"the capture of {key}"
+
+
+class CaptureExists(Exception):
+    """A capture of that source and date is already there; it is never overwritten."""
+
+
+def write_capture(sources: Path, slug: str, captured: datetime.date, text: str) -> Path:
+    """Create `<slug>.<date>.txt` in the (resolved) sources folder. Only ever a new file: an
+    existing one of that name (or a link, or anything else) stops it (CaptureExists)."""
+    path = sources / later_capture_name(slug, captured)
+    try:
+        check_regular_file(path, missing_ok=True)
+    except UnsafeFile as exc:
+        raise CaptureExists(f"{display_path(path)}: {exc}") from None
+    if os.path.lexists(path):
+        raise CaptureExists(f"{display_path(path)} already exists; a capture is never rewritten")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o644)
+    except FileExistsError:
+        raise CaptureExists(f"{display_path(path)} already exists") from None
+    with os.fdopen(fd, "wb") as file:
+        file.write(text.encode("utf-8"))
+    return path

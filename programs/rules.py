@@ -129,8 +129,7 @@ def unit_naming_problem(
     the text ("the ERO page does not mention it"), not a citation. A page about a source itself
     (its title names the source, like the group of programs on the older partners page) may
     cite that source."""
-    folded = _folded(source_text)
-    if any(_whole_words(n).search(folded) for n in names if n):
+    if any(mentions(n, source_text) for n in names if n):
         return None
     if (
         normalize_space(short_name).casefold().removeprefix("the ")
@@ -141,6 +140,11 @@ def unit_naming_problem(
         f'source "{sid}" does not name this unit (its title, acronym or other names); '
         "cite only sources that name it, and say in the text if a page does not"
     )
+
+
+def mentions(name: str, text: str) -> bool:
+    """The text names `name`: as whole words, ignoring case and white space."""
+    return bool(name) and bool(_whole_words(name).search(_folded(text)))
 
 
 @lru_cache(maxsize=16)
