@@ -279,11 +279,11 @@ def changes_between(older, newer, unit_names: dict[str, str]) -> CaptureChanges:
     )
 
 
-def source_changes(source: Source) -> list[CaptureChanges]:
+def source_changes(source: Source, unit_names: dict | None = None) -> list[CaptureChanges]:
     """Each pair of consecutive captures of a source, newest first."""
     captures = list(source.captures.all())
     if len(captures) < 2:
         return []
-    names = site_unit_names()
+    names = site_unit_names() if unit_names is None else unit_names
     pairs = [changes_between(a, b, names) for a, b in itertools.pairwise(captures)]
     return pairs[::-1]

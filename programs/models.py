@@ -200,6 +200,13 @@ class SourceCapture(models.Model):
         return date_format(self.captured, gettext(LONG_DATE))
 
     @property
+    def name(self) -> str:
+        """How a page names it: "the capture of June 1, 2026"."""
+        if self.captured is None:
+            return str(_("the first capture (its date was not recorded)"))
+        return str(_("the capture of %(date)s")) % {"date": self.captured_label}
+
+    @property
     def said_on(self) -> datetime.date | None:
         """The day the page is known to have said what this capture holds: the capture date,
         or, where that was not recorded, the date the page itself gives."""
