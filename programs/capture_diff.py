@@ -38,9 +38,10 @@ UNIT_WORDS = {
     "directorate", "corps", "service", "force", "squad", "group", "command", "academy",
     "bureau", "council", "board", "system", "systems",
 }  # fmt: skip
-# A run of capitalised words, with the small words names use inside them.
+# A run of capitalised words on one line, with the small words names use inside them.
 NAME_RUN = re.compile(
-    r"[A-Z][\w\u2019'&/-]*(?:\s+(?:(?:of|and|for|the|on|to|&)\s+)*[A-Z0-9][\w\u2019'&/-]*)*"
+    r"[A-Z][\w\u2019'&/-]*(?:[^\S\n]+(?:(?:of|and|for|the|on|to|&)[^\S\n]+)*"
+    r"[A-Z0-9][\w\u2019'&/-]*)*"
 )
 
 
