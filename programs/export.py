@@ -81,13 +81,17 @@ def _question_relations(obj: Question) -> dict:
     return {"related": related, "sources": obj.source_quotes}
 
 
-def first_capture(obj: Source) -> SourceCapture | None:
-    return obj.captures.filter(position=0).first() if obj.pk else None
+def first_of_several(obj: Source) -> SourceCapture | None:
+    """A source's first capture, if it has later ones: then the record shows the newest while
+    its files hold the first. With one capture the record is that capture."""
+    if obj.pk is None or not obj.captures.filter(position__gt=0).exists():
+        return None
+    return obj.captures.get(position=0)
 
 
 def _source_first_capture(obj: Source) -> dict:
     """The `.md` file describes the first capture; the record shows the newest."""
-    first = first_capture(obj)
+    first = first_of_several(obj)
     if first is None:
         return {}
     return {
@@ -182,7 +186,7 @@ def _files_of(obj: ContentItem) -> list[tuple[str, object, str, str]]:
     files = [(f"{obj.slug}.md", SLUG_FILE_NAME, obj.file_text, "file_hash")]
     if isinstance(obj, Source):
         # Only the first capture, the one the admin can edit: later ones are never rewritten.
-        first = first_capture(obj)
+        first = first_of_several(obj)
         text = first.text if first is not None else obj.text
         files.append((obj.capture_file, CAPTURE_FILE_NAME, text, "capture_hash"))
     return files

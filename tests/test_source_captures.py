@@ -286,7 +286,7 @@ def test_load_refuses_unresolved_quotes_then_accepts_them_pinned(content_copy, t
     assert SourceCapture.objects.filter(source__slug="ero-page").count() == 1
 
     # The editor pins each quote the report named to the capture it comes from.
-    for error in errors:
+    for error in sorted(errors, key=lambda e: -e.line):  # from the bottom: lines stay put
         pin(Path(error.path), error.line)
     call_command("load_content", content_dir=str(content_copy))
     ero = Source.objects.get(slug="ero-page")
