@@ -23,6 +23,8 @@ os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iceinfo.settings")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+# Development settings: pages are rendered with the stylesheet from its sources, uncollected.
+os.environ.setdefault("DJANGO_DEBUG", "1")
 
 import django  # noqa: E402
 
@@ -34,8 +36,7 @@ from django.test import Client, override_settings  # noqa: E402
 from programs.content import ContentErrors, read_content  # noqa: E402
 from programs.page_text import page_text  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "tests"))
-from test_source_captures import as_saved_html, changed_capture, pin  # noqa: E402
+from tests.test_source_captures import as_saved_html, changed_capture, pin  # noqa: E402
 
 RUNS = 5
 

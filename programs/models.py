@@ -191,7 +191,7 @@ class SourceCapture(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source_id}: {self.key}"
+        return f"{self.source.source_id}: {self.key}"
 
     @property
     def captured_label(self) -> str:
