@@ -94,8 +94,11 @@ class Overlay:
     def _apply_fact(self, fact: Fact) -> None:
         translated = self.facts.get(fact.__dict__.get("program_id"), [])
         if fact.order < len(translated):
-            fact.label = translated[fact.order]["label"]
-            fact.quote_translation = translated[fact.order]["quote"]
+            words = translated[fact.order]
+            fact.label = words["label"]
+            fact.quote_translation = words["quote"]
+            if words.get("figure"):
+                fact.figure, fact.figure_in_english = words["figure"], False
 
     def title_of(self, kind: str, slug: str) -> str | None:
         found = self.records.get((kind, slug))

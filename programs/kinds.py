@@ -80,7 +80,8 @@ class Kind:
     url_name: str | None = None  # the route of a record's page (None: the route is the slug)
     anchored: bool = False  # records share one page, each at its own anchor (the FAQ)
     # The fields of its translation, content/es/<folder>/<slug>.md (programs.translations):
-    # translated words only; facts, quotes, sources and the tree stay in the English file.
+    # translated words only (a fact's figure in Spanish words, its numbers unchanged); facts,
+    # quotes, sources and the tree stay in the English file.
     translated: tuple[Field, ...] = ()
 
     @property

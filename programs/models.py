@@ -287,6 +287,9 @@ class Fact(TranslatedOnRead, models.Model):
         SourceCapture, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveIntegerField(default=0)
+    # The figure as the source writes it, in English, and marked so on every page; a translation
+    # read over it gives the same numbers in the page's own words ("más de 37,000").
+    figure_in_english = True
 
     class Meta:
         ordering = ["order"]
@@ -445,8 +448,9 @@ class ContentVersion(models.Model):
 class Translation(models.Model):
     """A record's text in another language, from `content/<language>/<folder>/<slug>.md`.
 
-    Only translated words live here (title, summary, body, names, renderings of quotes); facts,
-    figures, quotes, sources and the tree stay single-sourced in the English record.
+    Only translated words live here (title, summary, body, names, facts' figures in Spanish
+    words, renderings of quotes); facts, quotes, sources and the tree stay single-sourced in the
+    English record.
     `translated_from` names the version of the English file it was translated from.
     """
 

@@ -1,20 +1,21 @@
 """Read and check the translated content files: `content/es/<folder>/<slug>.md`.
 
 A translation holds only translated words: title, summary, body, question, Spanish names and
-aliases, the label of each fact and this site's rendering of each quote. Facts, figures,
-quotes, sources and the tree stay single-sourced in the English file, its twin, which must
-exist. Each translation records the English file it was translated from (`translated_from`:
-the first 12 hex digits of the SHA-256 of its bytes); `check_content` warns when the English
-file has changed since.
+aliases, each fact's figure in Spanish words and its label, and this site's rendering of each
+quote. Facts, quotes, sources and the tree stay single-sourced in the English file, its twin,
+which must exist. Each translation records the English file it was translated from
+(`translated_from`: the first 12 hex digits of the SHA-256 of its bytes); `check_content` warns
+when the English file has changed since.
 
 The English quotes a translated body cites are written `[[en: exact words]]`; each must occur in
-a source, as every quote on the site must. Every figure of the English page must appear,
-unchanged, in its translation.
+a source, as every quote on the site must. A fact's Spanish figure writes every number of its
+English figure exactly as the English does: "more than 37,000" is "más de 37,000".
 """
 
 import hashlib
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 from .content_files import Collector, Document, check_fields, documents, normalize_space
@@ -33,6 +34,7 @@ LANGUAGES = ("es",)
 HASH_LENGTH = 12
 TRANSLATED_FROM = Field("translated_from", "str", required=True)
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+FACT_FIELDS = ("figure", "label", "quote")
 
 
 def schema(kind: Kind) -> dict[str, Field]:
@@ -111,7 +113,6 @@ def _read_one(doc, kind: Kind, en, language, linker, all_sources, errors) -> dic
             "give this site's rendering of the English quote exactly when the English file "
             "has a quote" + ("" if en["quote_text"] else " (it has none)"),
         )
-    _check_figures(doc, meta, en, errors)
     _check_quoted_english(doc, all_sources, errors)
     linked = folder in {"programs", "faq"} and en.get("glossary_links", True)
     rendered = _render_body(doc, linker if linked else NO_GLOSSARY, language, errors)
@@ -140,7 +141,8 @@ def _render_body(doc: Document, linker, language: str, errors: Collector) -> Ren
 
 
 def _facts(doc: Document, meta: dict, en: dict, errors: Collector) -> list[dict]:
-    """One {label, quote} per English fact, in the same order."""
+    """One {figure, label, quote} per English fact, in the same order. `figure` is the English
+    figure in Spanish words; only a fact whose English figure is empty may leave it out."""
     given = meta.get("facts") or []
     if len(given) != len(en["facts"]):
         errors.add(
@@ -148,15 +150,37 @@ def _facts(doc: Document, meta: dict, en: dict, errors: Collector) -> list[dict]
             ("facts",),
             "facts",
             f"{len(given)} given; the English file has {len(en['facts'])}: one "
-            "{label, quote} per English fact, in the same order",
+            "{figure, label, quote} per English fact, in the same order",
         )
     facts = []
-    for i, fact in enumerate(given):
-        if not isinstance(fact, dict) or set(fact) != {"label", "quote"}:
-            errors.add(doc, ("facts", i), f"facts[{i}]", "must have exactly 'label' and 'quote'")
+    # Facts beyond the English count are reported above; they have no figure to check against.
+    for i, (fact, english) in enumerate(zip(given, en["facts"], strict=False)):
+        key, name = ("facts", i), f"facts[{i}]"
+        if not isinstance(fact, dict):
+            errors.add(doc, key, name, "must be a mapping with figure, label and quote")
             continue
-        facts.append({"label": str(fact["label"]).strip(), "quote": str(fact["quote"]).strip()})
+        required = [f for f in FACT_FIELDS if f != "figure" or english["figure"].strip()]
+        missing = [f for f in required if fact.get(f) in (None, "")]
+        unknown = sorted(set(fact) - set(FACT_FIELDS))
+        for field_name in missing:
+            errors.add(doc, key, f"{name}.{field_name}", "is required" + _hint(field_name, i, en))
+        for field_name in unknown:
+            errors.add(doc, (*key, field_name), f"{name}.{field_name}", "unknown field")
+        if missing or unknown:
+            continue
+        translated = {k: str(fact.get(k) or "").strip() for k in FACT_FIELDS}
+        _check_figure(doc, i, translated["figure"], en, errors)
+        facts.append(translated)
     return facts
+
+
+def _hint(field_name: str, i: int, en: dict) -> str:
+    if field_name != "figure":
+        return ""
+    return (
+        f": the English figure {en['facts'][i]['figure']!r} in Spanish words, its numbers "
+        'written as the English writes them ("more than 37,000" is "más de 37,000")'
+    )
 
 
 def _quotes(doc: Document, meta: dict, en: dict, errors: Collector) -> list[str]:
@@ -174,20 +198,20 @@ def _quotes(doc: Document, meta: dict, en: dict, errors: Collector) -> list[str]
     return quotes
 
 
-def _check_figures(doc: Document, meta: dict, en: dict, errors: Collector) -> None:
-    """Every figure of the English page appears, exactly as written, in its translation."""
-    words = {k: v for k, v in meta.items() if k != "translated_from"}
-    text = json.dumps(words, ensure_ascii=False) + "\n" + doc.body
-    for i, fact in enumerate(en.get("facts", [])):
-        for number in NUMBER.findall(fact["figure"]):
-            if number not in text:
-                errors.add(
-                    doc,
-                    ("facts", i),
-                    "facts" if "facts" in meta else "body",
-                    f"the English figure {number} (facts[{i}] of {en['_doc'].display}) does "
-                    "not appear in the translation; write it exactly as the English does",
-                )
+def _check_figure(doc: Document, i: int, spanish: str, en: dict, errors: Collector) -> None:
+    """Every number of the English figure is in the Spanish one exactly as written: words may
+    change around a figure, the figure itself never ("37,000", never "37.000" or "37 000")."""
+    english = en["facts"][i]["figure"]
+    lost = Counter(NUMBER.findall(english)) - Counter(NUMBER.findall(spanish))
+    for number in lost:
+        errors.add(
+            doc,
+            ("facts", i, "figure"),
+            f"facts[{i}].figure",
+            f"{spanish!r} does not write the number {number} of the English figure "
+            f"{english!r} (facts[{i}] of {en['_doc'].display}); write it exactly as the "
+            "English does",
+        )
 
 
 def _check_quoted_english(doc: Document, all_sources: list[str], errors: Collector) -> None:

@@ -141,6 +141,19 @@ def test_quotes_stay_in_english_beside_this_sites_rendering(client):
     assert faq.count('<blockquote lang="en">') >= 71 and "Traducción de este sitio:" in faq
 
 
+def test_key_figures_are_in_spanish_words_on_spanish_pages_only(client):
+    program = "/programs/national-fugitive-operations-program/"
+    spanish = client.get("/es" + program).content.decode()
+    assert '<span class="key-figure__figure">más de 37,000</span>' in spanish
+    assert ">more than 37,000</span>" not in spanish
+    english = client.get(program).content.decode()
+    assert '<span class="key-figure__figure" lang="en">more than 37,000</span>' in english
+    # The home page's cards are the ERO page's first facts, read through the same overlay.
+    home = client.get("/es/").content.decode()
+    assert '<span class="key-figure__figure">aproximadamente $4.12 mil millones</span>' in home
+    assert 'class="key-figure__figure" lang="en"' not in home
+
+
 def test_quoted_english_marker_renders_as_english_text_through_the_sanitizer():
     html = render('Dice [[en: at-large\n removable *x*]] y <span lang="fr">no</span>.').html
     assert '<span lang="en">“at-large removable *x*”</span>' in html
@@ -234,7 +247,7 @@ def test_translation_field_errors_name_file_line_and_field(content_copy):
     es = content_copy / "es"
     nfop = es / "programs" / "national-fugitive-operations-program.md"
     edit(nfop, 'summary: "Este programa', 'sumary: "Este programa')
-    edit(nfop, "  - label:", "  - label: Extra\n    quote: Extra\n  - label:")
+    edit(nfop, "  - figure:", '  - figure: "1"\n    label: Extra\n    quote: Extra\n  - figure:')
     bond = es / "glossary" / "immigration-bond.md"
     edit(bond, "term: Fianza de inmigración", "term: Fianza de inmigración\nquote: Sin cita")
     found = "\n".join(errors_for(content_copy))
@@ -244,11 +257,39 @@ def test_translation_field_errors_name_file_line_and_field(content_copy):
     assert f"{bond}:4: quote: give this site's rendering of the English quote exactly when" in found
 
 
-def test_a_figure_of_the_english_page_must_appear_in_the_translation(content_copy):
+@pytest.mark.parametrize(
+    "slug, figure, wrong, number, english",
+    [
+        # A decimal point for the thousands comma: the figure is not as the source gives it.
+        ("national-fugitive-operations-program", "más de 37,000", "más de 37.000", "37,000", "more than 37,000"),
+        # The number as a whole: "250" holds the characters of "25", not the number.
+        ("ero-field-offices", "25", "250", "25", "25"),
+        # Every number of the figure, not just one of them.
+        ("law-enforcement-support-center", "365 días al año, 24 horas al día", "365 días al año, día y noche", "24", "365 days a year, 24 hours a day"),
+    ],
+)  # fmt: skip
+def test_a_spanish_figure_must_write_each_english_number_as_written(
+    content_copy, slug, figure, wrong, number, english
+):
+    spanish = content_copy / "es" / "programs" / f"{slug}.md"
+    edit(spanish, f'figure: "{figure}"', f'figure: "{wrong}"')
+    line = spanish.read_text(encoding="utf-8").split("\n").index(f'  - figure: "{wrong}"') + 1
+    assert errors_for(content_copy) == [
+        f"{spanish}:{line}: facts[0].figure: {wrong!r} does not write the number {number} of "
+        f"the English figure {english!r} (facts[0] of {content_copy}/programs/{slug}.md); "
+        "write it exactly as the English does"
+    ]
+
+
+def test_a_spanish_figure_is_required(content_copy):
     nfop = content_copy / "es" / "programs" / "national-fugitive-operations-program.md"
-    nfop.write_text(nfop.read_text(encoding="utf-8").replace("37,000", "37.000"))
-    found = "\n".join(errors_for(content_copy))
-    assert f"{nfop}:7: facts: the English figure 37,000 (facts[0] of" in found
+    edit(nfop, '  - figure: "más de 37,000"\n    label:', "  - label:")
+    line = nfop.read_text(encoding="utf-8").split("\n").index("facts:") + 2
+    assert errors_for(content_copy) == [
+        f"{nfop}:{line}: facts[0].figure: is required: the English figure 'more than 37,000' "
+        'in Spanish words, its numbers written as the English writes them ("more than 37,000" '
+        'is "más de 37,000")'
+    ]
 
 
 def test_quoted_english_must_occur_in_a_source(content_copy):
