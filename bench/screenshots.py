@@ -6,6 +6,7 @@ static files come straight from static/ and build/), then drives Debian's Chromi
     .venv/bin/python bench/screenshots.py                # into build/screenshots/
     .venv/bin/python bench/screenshots.py /tmp/shots     # anywhere else
     PAGES=home,faq .venv/bin/python bench/screenshots.py # only some page types
+    SITE_LANGUAGE=es .venv/bin/python bench/screenshots.py    # the Spanish pages, as es-<type>-...
 
 Each page gives `<type>-<width>.png`, the first screen (740 px high on phones, 1024 on
 tablets, 900 on desktops), then the rest of the page in slices of SLICE pixels,
@@ -74,8 +75,11 @@ def slices(page, stem: Path, width: int, top: int) -> list[Path]:
     return written
 
 
-def shoot(base_url: str, folder: Path, names: list[str]) -> list[Path]:
+def shoot(base_url: str, folder: Path, names: list[str], prefix: str) -> list[Path]:
+    """prefix is "" for English or "es" for the same page types at /es/."""
     written = []
+    stem_start = f"{prefix}-" if prefix else ""
+    path_start = f"/{prefix}" if prefix else ""
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
@@ -84,13 +88,14 @@ def shoot(base_url: str, folder: Path, names: list[str]) -> list[Path]:
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             for name in names:
-                page.goto(base_url + PAGE_TYPES[name])
-                for old in folder.glob(f"{name}-{width}*.png"):
+                page.goto(base_url + path_start + PAGE_TYPES[name])
+                stem = f"{stem_start}{name}-{width}"
+                for old in folder.glob(f"{stem}*.png"):
                     old.unlink()
-                first = folder / f"{name}-{width}.png"
+                first = folder / f"{stem}.png"
                 page.screenshot(path=first)
                 written.append(first)
-                written += slices(page, folder / f"{name}-{width}", width, height)
+                written += slices(page, folder / stem, width, height)
             context.close()
         browser.close()
     return written
@@ -110,7 +115,7 @@ def main() -> None:
     call_command("load_content", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     server, base_url = serve()
     try:
-        written = shoot(base_url, folder, names)
+        written = shoot(base_url, folder, names, os.environ.get("SITE_LANGUAGE", ""))
     finally:
         server.shutdown()
         shutil.rmtree(SCRATCH, ignore_errors=True)

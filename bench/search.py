@@ -31,7 +31,13 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from programs.models import ContentVersion, GlossaryTerm, Program, Question  # noqa: E402
+from programs.models import (  # noqa: E402
+    ContentVersion,
+    GlossaryTerm,
+    Program,
+    Question,
+    Translation,
+)
 
 # Acronyms with and without punctuation, an older name, misspellings, common words, a word that
 # matches nothing; then questions in a family's words (synonyms, filler, word forms) and a
@@ -42,15 +48,21 @@ QUERIES = [
     *("locate detained relative", "where is my husband", "how do I find my son in ICE jail"),
     *("deported", "lawyer for detained person", "detension", "green card"),
 ]
+# Spanish queries, typed with and without accents, one misspelt, one of stop words only.
+QUERIES_ES = [
+    *("fianza", "orden de expulsión", "orden de expulsion", "detención", "fugitvo"),
+    *("localizador de detenidos", "atencion medica", "alternativas a la detención"),
+    *("bond", "zzqqx", "de la", "FOT"),
+]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
 
 
-def time_queries(client: Client, path: str) -> list[float]:
-    for query in QUERIES:  # warm the per-version index
+def time_queries(client: Client, path: str, queries=QUERIES) -> list[float]:
+    for query in queries:  # warm the per-version index
         client.get(path, {"q": query})
     samples, slowest = [], {}
     for _ in range(ROUNDS):
-        for query in QUERIES:
+        for query in queries:
             start = time.perf_counter()
             response = client.get(path, {"q": query})
             elapsed = (time.perf_counter() - start) * 1000
@@ -143,6 +155,58 @@ def add_synthetic(terms: int, programs: int, questions: int) -> None:
         )
         for i in range(questions)
     )
+    # Every synthetic record translated too, so the Spanish indexes are as large as the English.
+    translations = [
+        translation(
+            "program",
+            f"synthetic-program-{i}",
+            frase(rng, 120),
+            title=f"Sintético {frase(rng, 3)} {i}",
+            summary=frase(rng, 15),
+            names=[frase(rng, 2)],
+            facts=[],
+        )
+        for i in range(programs)
+    ]
+    translations += [
+        translation(
+            "term",
+            f"synthetic-term-{i}",
+            frase(rng, 40),
+            term=f"{frase(rng, 2).capitalize()} {i}",
+            aliases=[frase(rng, 2)],
+        )
+        for i in range(terms)
+    ]
+    translations += [
+        translation(
+            "question",
+            f"synthetic-question-{i}",
+            frase(rng, 60),
+            question=f"¿Qué es {frase(rng, 3)}?",
+            quotes=[],
+        )
+        for i in range(questions)
+    ]
+    Translation.objects.bulk_create(translations)
+
+
+def translation(kind: str, slug: str, body: str, **fields) -> Translation:
+    return Translation(
+        kind=kind, slug=slug, language="es", fields=fields, body_html=f"<p>{body}</p>"
+    )
+
+
+PALABRAS = [
+    *("expulsión", "detención", "custodia", "fugitivo", "programa", "división", "oficina"),
+    *("centro", "unidad", "fianza", "caso", "local", "operaciones", "control", "nacional"),
+    *("delincuente", "apoyo", "equipo", "gestión", "lista", "traslado", "salud", "servicio"),
+    *("análisis", "sistema", "liberación", "supervisión", "vuelo"),
+]
+
+
+def frase(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(PALABRAS) for _ in range(n))
 
 
 def main() -> None:
@@ -163,6 +227,13 @@ def main() -> None:
         )
         rows.append(report(f"glossary, {label} ({size})", time_queries(client, "/glossary/")))
         rows.append(report(f"site search, {label} ({size})", time_queries(client, "/search/")))
+        for path, name in (
+            ("/es/glossary/", "Spanish glossary"),
+            ("/es/search/", "Spanish site search"),
+            ("/glossary/", "English glossary, Spanish queries"),
+        ):
+            samples = time_queries(client, path, QUERIES_ES)
+            rows.append(report(f"{name}, {label} ({size})", samples))
         first = time.perf_counter()
         client.get("/search/", {"q": "bond", "fresh": label})
         rows.append(f"<!-- {label}: {(time.perf_counter() - first) * 1000:.0f} ms warm query -->")

@@ -64,13 +64,17 @@ MIDDLEWARE = [
     # Accept-Encoding reduced to the one encoding its q-values pick, for WhiteNoise and pages.
     "programs.middleware.NegotiatedEncodingMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The language comes from the address alone (/es/... is Spanish), never from
+    # Accept-Language or a cookie: Django's LocaleMiddleware would make every English page
+    # vary on Accept-Language, which splits every cache in front of the site. Before the page
+    # cache, which resolves the path in that language.
+    "programs.i18n.LanguageFromPathMiddleware",
     # Public pages: 304 for a matching ETag, else the cached page (stored compressed), else
     # render and compress.
     "django.middleware.http.ConditionalGetMiddleware",
     "programs.middleware.PublicPageCacheMiddleware",
     "programs.middleware.PublicCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,9 +123,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Language --------------------------------------------------------------------------------
-# English today; Spanish is planned, so interface strings are marked for translation.
+# English at /, Spanish at /es/ + the same path. Interface strings come from the gettext
+# catalogs in locale/ (compiled at set-up); content from content/ and content/es/.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "America/New_York"

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
@@ -6,6 +7,7 @@ from markdownx.views import MarkdownifyView
 
 from programs.page_cache import reads_query
 from programs.sitemaps import SITEMAPS
+from programs.urls import file_urlpatterns
 
 # django-markdownx's own URLs answer anyone; the preview is wrapped so only staff reach it, and
 # its upload view is not routed at all (the site has no user-uploaded files).
@@ -22,7 +24,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # ?p= picks a page of a long sitemap.
     path("sitemap.xml", reads_query("p")(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("", include("programs.urls")),
+    *file_urlpatterns,
+    # English pages at their paths, Spanish ones at /es/ + the same path: reverse() and
+    # {% url %} give the address in the active language, which programs.i18n sets from the path.
+    *i18n_patterns(path("", include("programs.urls")), prefix_default_language=False),
 ]
 
 handler404 = "programs.views.page_not_found"

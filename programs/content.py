@@ -45,6 +45,7 @@ from .kinds import (
 )
 from .markdown import NO_GLOSSARY, GlossaryLinker, Rendered, markdown_problems, render
 from .models import Fact, Program, text_hash
+from .translations import read_translations
 from .words import phrase_key
 
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
@@ -64,6 +65,8 @@ class ContentSet:
     pages: dict[str, dict] = field(default_factory=dict)
     glossary: dict[str, dict] = field(default_factory=dict)
     faq: dict[str, dict] = field(default_factory=dict)
+    # (language, kind, slug) -> the translated text of an English record
+    translations: dict[tuple, dict] = field(default_factory=dict)
     # content/search/: how the site search reads a query (not a kind of page: see read_search)
     search: dict[str, dict] = field(default_factory=dict)
 
@@ -606,6 +609,7 @@ def read_content(content_dir: Path | None = None) -> ContentSet:
     content.pages = read_pages(root / "pages", by_id, errors)
     content.search = read_search(root / "search", errors)
     _check_links(content, errors)
+    content.translations = read_translations(root, content, errors)
     if errors.errors:
         raise ContentErrors(errors.errors)
     for records in [records for _kind, records in content.by_kind()] + [content.search]:

@@ -8,6 +8,8 @@ from django.utils.html import strip_tags
 from .content import ContentSet
 from .readability import readability_warnings
 from .source_overlap import overlap_warnings
+from .spanish_readability import readability_warnings as spanish_readability_warnings
+from .translations import translation_warnings
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 STALE_AFTER = datetime.timedelta(days=365)
@@ -23,6 +25,8 @@ def content_warnings(content: ContentSet, today: datetime.date | None = None) ->
     warnings += _unused_terms(content)
     warnings += readability_warnings(content)
     warnings += overlap_warnings(content)
+    warnings += translation_warnings(content)
+    warnings += spanish_readability_warnings(content)
     for records in (content.programs, content.glossary, content.faq, content.pages):
         for rec in records.values():
             reviewed = rec.get("reviewed")

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import OLDER_BEFORE_YEAR
 from .page_cache import query_params, used_query
@@ -9,14 +10,16 @@ SITE_NAME = _("ERO Explained")
 
 
 # Route name -> label, in the order of the main navigation; breadcrumbs use the same labels.
+# In a context of their own, so a translation can keep them short: on a phone the menu's rows
+# come before the page's first task.
 MAIN_NAV = {
-    "home": _("Home"),
-    "program_list": _("Programs"),
-    "glossary": _("Glossary"),
-    "faq": _("FAQ"),
-    "resources": _("Help and resources"),
-    "source_list": _("Sources"),
-    "about": _("About"),
+    "home": pgettext_lazy("menu", "Home"),
+    "program_list": pgettext_lazy("menu", "Programs"),
+    "glossary": pgettext_lazy("menu", "Glossary"),
+    "faq": pgettext_lazy("menu", "FAQ"),
+    "resources": pgettext_lazy("menu", "Help and resources"),
+    "source_list": pgettext_lazy("menu", "Sources"),
+    "about": pgettext_lazy("menu", "About"),
 }
 
 

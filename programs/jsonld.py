@@ -3,6 +3,7 @@
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .markdown import first_paragraph, plain_text
 from .site_address import absolute_url
@@ -26,7 +27,7 @@ def glossary(terms) -> str:
             "@context": "https://schema.org",
             "@type": "DefinedTermSet",
             "@id": absolute_url(reverse("glossary")),
-            "name": "Glossary of ICE Enforcement and Removal Operations terms",
+            "name": str(_("Glossary of ICE Enforcement and Removal Operations terms")),
             # Each term's definition is in the JSON-LD of its own page; here, names and links
             # keep the glossary page light.
             "hasDefinedTerm": [

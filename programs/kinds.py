@@ -59,6 +59,10 @@ class Kind:
     link: str | None = None  # an internal link to it in markdown: [NFOP](program:slug)
     url_name: str | None = None  # the route of a record's page (None: the route is the slug)
     anchored: bool = False  # records share one page, each at its own anchor (the FAQ)
+    # The fields of its translation, content/es/<folder>/<slug>.md (programs.translations):
+    # translated words only (a fact's figure in Spanish words, its numbers unchanged); facts,
+    # quotes, sources and the tree stay in the English file.
+    translated: tuple[Field, ...] = ()
 
     @property
     def model(self):
@@ -98,6 +102,11 @@ SOURCE = Kind(
         Field("capture", "str", required=True, column="capture_file"),
         ("reviewed", "date", True),
     ),
+    translated=_fields(
+        ("title", "str", True),
+        ("short_name", "str", True),
+        ("kind", "str", True),
+    ),
 )
 PROGRAM = Kind(
     name="program",
@@ -119,6 +128,12 @@ PROGRAM = Kind(
         ("glossary_links", "bool"),
         ("reviewed", "date", True),
     ),
+    translated=_fields(
+        ("title", "str", True),
+        ("summary", "str", True),
+        ("names", "names"),
+        ("facts", "list"),
+    ),
 )
 TERM = Kind(
     name="term",
@@ -139,6 +154,11 @@ TERM = Kind(
         ("autolink", "bool"),
         ("reviewed", "date", True),
     ),
+    translated=_fields(
+        ("term", "str", True),
+        ("aliases", "names"),
+        ("quote", "str"),
+    ),
 )
 QUESTION = Kind(
     name="question",
@@ -158,6 +178,10 @@ QUESTION = Kind(
         ("glossary_links", "bool"),
         ("reviewed", "date", True),
     ),
+    translated=_fields(
+        ("question", "str", True),
+        ("quotes", "names"),
+    ),
 )
 PAGE = Kind(
     name="page",
@@ -169,6 +193,10 @@ PAGE = Kind(
         ("summary", "str", True),
         Field("sources", "list", stored=False),
         ("reviewed", "date", True),
+    ),
+    translated=_fields(
+        ("title", "str", True),
+        ("summary", "str", True),
     ),
 )
 

@@ -13,20 +13,25 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from django.utils import translation
 from django.utils.html import strip_tags
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from .kinds import BY_LINK, TERM
 
 ALLOWED_TAGS = {
     *("h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "a"),
-    *("table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr"),
+    *("table", "thead", "tbody", "tr", "th", "td", "blockquote", "code", "pre", "abbr", "span"),
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "abbr": {"title"},
+    # Only for the English words a translated page quotes: <span lang="en">“...”</span>.
+    "span": {"lang"},
     **{f"h{n}": {"id"} for n in range(2, 7)},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -312,6 +317,20 @@ class _GlossaryProcessor(Treeprocessor):
         return head
 
 
+# A translated body quotes the English source word for word: [[en: exact English words]].
+QUOTED_ENGLISH = re.compile(r"\[\[en: (.+?)\]\]", re.DOTALL)
+
+
+class _QuotedEnglish(InlineProcessor):
+    """[[en: words]] -> <span lang="en">“words”</span>: the source's words, marked as English,
+    left exactly as written (no markdown inside them, no glossary links)."""
+
+    def handleMatch(self, m, data):
+        span = etree.Element("span", {"lang": "en"})
+        span.text = AtomicString(f"\u201c{' '.join(m.group(1).split())}\u201d")
+        return span, m.start(0), m.end(0)
+
+
 class _InternalLinks(Extension):
     def __init__(self, links: list, linker: GlossaryLinker):
         super().__init__()
@@ -323,16 +342,19 @@ class _InternalLinks(Extension):
         # syntax and gets the same treatment below. nh3 still cleans the output.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        # Before links (160) and references (170): the brackets are not a link.
+        md.inlinePatterns.register(_QuotedEnglish(QUOTED_ENGLISH.pattern, md), "quoted_en", 175)
         md.treeprocessors.register(_LinkProcessor(md, self.links), "internal_links", 5)
         glossary = _GlossaryProcessor(md, self.linker, self.links)
         md.treeprocessors.register(glossary, "glossary_links", 4)
 
 
 @lru_cache(maxsize=4096)
-def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
+def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY, language: str = "en") -> Rendered:
     """Render markdown to sanitized HTML, with heading ids, the h2 outline and the links used.
 
     With a `glossary`, the first mention of each of its terms links to the term's entry.
+    Internal links go to the pages of `language` (/es/programs/... for a Spanish body).
     Results are remembered (treat them as read-only), so a reload while editing re-renders only
     the files that changed. Raises MarkdownTooComplex for text over the limits above; HTML
     comments are left out.
@@ -340,6 +362,11 @@ def render(text: str, glossary: GlossaryLinker = NO_GLOSSARY) -> Rendered:
     problems = markdown_problems(text)
     if problems:
         raise MarkdownTooComplex(problems)
+    with translation.override(language):
+        return _render(text, glossary)
+
+
+def _render(text: str, glossary: GlossaryLinker) -> Rendered:
     links: list[tuple[str, str]] = []
     md = markdown.Markdown(
         extensions=[

@@ -7,8 +7,13 @@ Rendered HTML is stored at load/save time (`body_html`); requests never render m
 
 import datetime
 import hashlib
+import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
@@ -20,11 +25,52 @@ SLUG_MAX_LENGTH = 120  # a content file's name; the loader refuses longer ones
 OLDER_BEFORE_YEAR = 2020
 
 
+# While a Spanish page is rendered, the records it reads carry their Spanish text: the language
+# middleware sets this to an object with `apply(record)` (see programs.i18n), and every record
+# (facts too) read from the database passes through it. One place,
+# so that no view or template has to know which of its records, related ones included, need
+# their translation. Such records are for reading only: saving one refuses (see `save`).
+READING_LANGUAGE: ContextVar = ContextVar("reading_language", default=None)
+
+
+@contextmanager
+def original_text():
+    """Read records with their own (English) text, even while a page in another language is
+    being rendered: the search indexes hold both languages side by side."""
+    token = READING_LANGUAGE.set(None)
+    try:
+        yield
+    finally:
+        READING_LANGUAGE.reset(token)
+
+
+class TranslatedOnRead:
+    """Records that take their translated text when read while another language is active."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        obj = super().from_db(db, field_names, values, **kwargs)
+        overlay = READING_LANGUAGE.get()
+        if overlay is not None:
+            overlay.apply(obj)
+        return obj
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "translated_for_reading", False):
+            raise RuntimeError(f"{self!r} carries a translation for reading; it is not saved")
+        super().save(*args, **kwargs)
+
+
+# A date spelled out: "January 18, 2023"; in Spanish "18 de enero de 2023" (the catalog
+# translates the format). Templates use the same msgid: `|date:_("F j, Y")`.
+LONG_DATE = "F j, Y"
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class ContentItem(models.Model):
+class ContentItem(TranslatedOnRead, models.Model):
     """What every content record has: its file's slug, and what the loader and admin track.
 
     `file_text` is the record exactly as a content file: what `load_content` read, or, after an
@@ -111,7 +157,7 @@ class Source(ContentItem):
     def date_label(self) -> str:
         """The date as a reader should see it, or what the page says instead."""
         if self.date is not None:
-            return self.date.strftime("%B %-d, %Y")
+            return date_format(self.date, gettext(LONG_DATE))
         return str(_("no date given; newest year in the text: %(year)s")) % {
             "year": self.latest_year
         }
@@ -172,7 +218,7 @@ class Program(ContentItem):
         return str(self)
 
 
-class Fact(models.Model):
+class Fact(TranslatedOnRead, models.Model):
     """A figure exactly as a source gives it, with the words it stands in."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="facts")
@@ -181,6 +227,9 @@ class Fact(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
     quote = models.TextField()
     order = models.PositiveIntegerField(default=0)
+    # The figure as the source writes it, in English, and marked so on every page; a translation
+    # read over it gives the same numbers in the page's own words ("más de 37,000").
+    figure_in_english = True
 
     class Meta:
         ordering = ["order"]
@@ -240,8 +289,9 @@ class GlossaryTerm(ContentItem):
 
     @property
     def initial(self) -> str:
-        first = self.term[:1].upper()
-        return first if first.isalpha() else "#"
+        # "Órden" is listed under O: the letters of the A-Z list carry no accents.
+        first = unicodedata.normalize("NFKD", self.term[:1])[:1].upper()
+        return first if "A" <= first <= "Z" else "#"
 
 
 class Question(ContentItem):
@@ -330,3 +380,32 @@ class ContentVersion(models.Model):
         updated = cls.objects.filter(pk=1).update(number=models.F("number") + 1)
         if not updated:
             cls.objects.create(pk=1, number=1)
+
+
+class Translation(models.Model):
+    """A record's text in another language, from `content/<language>/<folder>/<slug>.md`.
+
+    Only translated words live here (title, summary, body, names, facts' figures in Spanish
+    words, renderings of quotes); facts, quotes, sources and the tree stay single-sourced in the
+    English record.
+    `translated_from` names the version of the English file it was translated from.
+    """
+
+    kind = models.CharField(max_length=20)  # the English record's KIND: "program", "term"...
+    slug = models.SlugField(max_length=SLUG_MAX_LENGTH)
+    language = models.CharField(max_length=8)
+    translated_from = models.CharField(max_length=64)
+    fields = models.JSONField(default=dict)  # title, summary, names, facts, quotes...
+    body_html = models.TextField(blank=True)
+    toc = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    file_text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug", "language"], name="one_translation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.slug} ({self.language})"

@@ -4,6 +4,12 @@
 Both work from in-memory word indexes built once per content version (a load or an admin save
 changes the version), so a query costs dictionary look-ups and one fuzzy scan of the vocabulary,
 not a pass over every record. Misspellings are matched with RapidFuzz's edit distance.
+
+Each language has its own glossary index. Spanish words are stemmed and stop words left out
+(programs.spanish); each index also holds every entry's names in the other language, so a
+Spanish query typed on an English page finds the entry, and the page can say which Spanish name
+matched (`other_language_match`). Where a query has accents, entries that carry the word with
+exactly those accents rank first within their tier.
 """
 
 import bisect
@@ -17,17 +23,39 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .markdown import plain_text
-from .models import ContentVersion, GlossaryTerm
+from .models import ContentVersion, GlossaryTerm, Translation, original_text
+from .spanish import spanish_words
 from .words import compact, fold, words
 
 MAX_QUERY = 200
 FUZZY_MIN_LENGTH = 5  # misspellings are looked for only in words this long
 FUZZY_MAX_EDITS = 2
 
-# Glossary tiers, best first.
-EXACT, NAME_PREFIX, ALSO_KNOWN_AS, MISSPELLING, DEFINITION = range(5)
+# Glossary tiers, best first. OTHER_LANGUAGE: a name in the other language (Spanish on an
+# English page, English on a Spanish one).
+EXACT, NAME_PREFIX, ALSO_KNOWN_AS, OTHER_LANGUAGE, MISSPELLING, DEFINITION = range(6)
 # Site search tiers, best first.
 TITLE, ACRONYM_OR_ALIAS, SUMMARY, BODY = range(4)
+
+
+# How each language's text is cut into glossary search words.
+ANALYZERS = {"en": words, "es": spanish_words}
+OTHER = {"en": "es", "es": "en"}
+ACCENT_RERANK = 100  # how many of the best results an exact accent may reorder
+
+
+def exact_accents_first(ranked: list[tuple[int, int]], query: str, texts) -> list:
+    """Within a tier, entries whose text has the query's accented words exactly as typed come
+    first ("detención" before an entry that only has "detencion"). `texts(doc)` is the
+    entry's casefolded text."""
+    wanted = [w for w in query.casefold().split() if w != fold(w)]
+    if not wanted:
+        return ranked
+    head = sorted(
+        ranked[:ACCENT_RERANK],
+        key=lambda item: (item[1], not all(w in texts(item[0]) for w in wanted)),
+    )
+    return head + ranked[ACCENT_RERANK:]
 
 
 def clean_query(raw: str | None) -> str:
@@ -40,16 +68,17 @@ def clean_query(raw: str | None) -> str:
 class WordIndex:
     """Which documents contain a word, or a word starting with a prefix, in which tier."""
 
-    def __init__(self, min_prefix: int = 1):
+    def __init__(self, min_prefix: int = 1, analyze=words):
         # Query words shorter than this match whole words only: "a" or "g" as a prefix would
         # match most of the vocabulary and rank nothing.
         self.min_prefix = min_prefix
+        self.analyze = analyze  # text -> search words, the same for documents and queries
         self.postings: dict[str, dict[int, int]] = defaultdict(dict)
         self.vocabulary: list[str] = []
         self.fuzzy_vocabulary: list[str] = []  # words long enough to be misspelt
 
     def add(self, doc: int, tier: int, text: str) -> None:
-        for word in words(text):
+        for word in self.analyze(text):
             best = self.postings[word].get(doc)
             if best is None or tier < best:
                 self.postings[word][doc] = tier
@@ -140,6 +169,8 @@ class TermEntry:
     also_known_as: list[str]
     definition: str
     related: list[str] = field(default_factory=list)
+    other_names: list[str] = field(default_factory=list)  # in the other language
+    accented: str = ""  # its names, casefolded with their accents, for exact_accents_first
 
 
 @dataclass
@@ -150,14 +181,21 @@ class GlossaryIndex:
     aliases: WordIndex
     definitions: WordIndex
     folded_terms: list[str]  # each entry's name, folded, for "closest terms" suggestions
+    translated: WordIndex = field(default_factory=WordIndex)  # names in the other language
 
 
-def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
+def build_glossary_index(entries: list[TermEntry], language: str = "en") -> GlossaryIndex:
     # In alphabetical order, so a document's number is its tie-breaking rank.
     entries = sorted(entries, key=lambda e: fold(e.term))
     exact: dict[str, set[int]] = defaultdict(set)
-    names, aliases, definitions = WordIndex(), WordIndex(), WordIndex(min_prefix=3)
+    analyze = ANALYZERS[language]
+    names, aliases = WordIndex(analyze=analyze), WordIndex(analyze=analyze)
+    definitions = WordIndex(min_prefix=3, analyze=analyze)
+    translated = WordIndex(analyze=ANALYZERS[OTHER[language]])
     for i, entry in enumerate(entries):
+        entry.accented = " ".join([entry.term, *entry.also_known_as]).casefold()
+        for name in entry.other_names:
+            translated.add(i, OTHER_LANGUAGE, name)
         exact[compact(entry.term)].add(i)
         for acronym in entry.acronyms:
             key = compact(acronym)
@@ -170,10 +208,10 @@ def build_glossary_index(entries: list[TermEntry]) -> GlossaryIndex:
             # An older or variant name typed in full is as good as the name itself.
             exact[compact(alias)].add(i)
         definitions.add(i, DEFINITION, entry.definition)
-    for index in (names, aliases, definitions):
+    for index in (names, aliases, definitions, translated):
         index.freeze()
     folded = [fold(e.term) for e in entries]
-    return GlossaryIndex(entries, dict(exact), names, aliases, definitions, folded)
+    return GlossaryIndex(entries, dict(exact), names, aliases, definitions, folded, translated)
 
 
 def _by_tier_then_rank(tiers: dict[int, int]) -> list[tuple[int, int]]:
@@ -190,7 +228,7 @@ def rank_terms(
 
     `definitions=False` skips the last tier, for callers that only want what names match.
     """
-    key, query_words = compact(query), words(query)
+    key = compact(query)
     if not key:
         return []
     tiers: dict[int, int] = {}
@@ -202,14 +240,33 @@ def rank_terms(
                 tiers[doc] = t
 
     offer(index.exact.get(key, set()), EXACT)
-    offer(index.names.match_all(query_words))
-    offer(index.aliases.match_all(query_words))
-    fuzzy = index.names.match_all(query_words, fuzzy=True)
-    fuzzy.update(index.aliases.match_all(query_words, fuzzy=True))
+    fuzzy: dict[int, int] = {}
+    for words_index in (index.names, index.aliases):
+        query_words = words_index.analyze(query)
+        offer(words_index.match_all(query_words))
+        fuzzy.update(words_index.match_all(query_words, fuzzy=True))
+    # Names in the other language match as typed or by the start of a word, not misspelt: a
+    # second fuzzy scan, of a second vocabulary, would double the cost of every query.
+    offer(index.translated.match_all(index.translated.analyze(query)))
     offer(dict.fromkeys(fuzzy, MISSPELLING))
     if definitions:
-        offer(index.definitions.match_all(query_words))
-    return [(index.entries[doc], tier) for doc, tier in _by_tier_then_rank(tiers)]
+        offer(index.definitions.match_all(index.definitions.analyze(query)))
+    ranked = exact_accents_first(
+        _by_tier_then_rank(tiers), query, lambda doc: index.entries[doc].accented
+    )
+    return [(index.entries[doc], tier) for doc, tier in ranked]
+
+
+def other_language_match(entry: TermEntry, query: str, index: GlossaryIndex) -> str | None:
+    """The name in the other language that a query matched, to show why an entry was found."""
+    query_words = index.translated.analyze(query)
+    if not query_words:
+        return None
+    for name in entry.other_names:
+        name_words = index.translated.analyze(name)
+        if all(any(w.startswith(q) for w in name_words) for q in query_words):
+            return name
+    return None
 
 
 def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[TermEntry]:
@@ -218,8 +275,8 @@ def closest_terms(query: str, index: GlossaryIndex, limit: int = 5) -> list[Term
     return [index.entries[i] for _, score, i in best if score > 0]
 
 
-def glossary_index() -> GlossaryIndex:
-    return _glossary_index(ContentVersion.current())
+def glossary_index(language: str = "en") -> GlossaryIndex:
+    return _glossary_index(ContentVersion.current(), language)
 
 
 def _frozen(index):
@@ -232,21 +289,53 @@ def _frozen(index):
     return index
 
 
-@lru_cache(maxsize=2)
-def _glossary_index(version: int) -> GlossaryIndex:
-    rows = GlossaryTerm.objects.prefetch_related("related").order_by("term")
-    return _frozen(
-        build_glossary_index(
-            [
+def spanish_rows(kind: str) -> dict[str, Translation]:
+    """The Spanish translations of one kind of record, by slug."""
+    return {t.slug: t for t in Translation.objects.filter(language="es", kind=kind)}
+
+
+def translated_names(row: Translation | None, name: str, others: str = "") -> list[str]:
+    """A translation's name (its title, term or question) and its list of other names."""
+    if row is None:
+        return []
+    return [row.fields[name], *row.fields.get(others, [])]
+
+
+@lru_cache(maxsize=4)
+def _glossary_index(version: int, language: str = "en") -> GlossaryIndex:
+    with original_text():
+        rows = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
+        spanish = spanish_rows("term")
+    entries = []
+    for t in rows:
+        es = spanish.get(t.slug)
+        related = [p.slug for p in t.related.all()]
+        if language == "en":
+            definition, spanish_names = (
+                plain_text(t.body_html),
+                translated_names(es, "term", "aliases"),
+            )
+            entries.append(
                 TermEntry(
-                    slug=t.slug,
-                    term=t.term,
-                    acronyms=list(t.acronyms),
-                    also_known_as=list(t.also_known_as),
-                    definition=plain_text(t.body_html),
-                    related=[p.slug for p in t.related.all()],
+                    t.slug,
+                    t.term,
+                    list(t.acronyms),
+                    list(t.also_known_as),
+                    definition,
+                    related,
+                    spanish_names,
                 )
-                for t in rows
-            ]
-        )
-    )
+            )
+        elif es is not None:  # a page not yet translated is not in the Spanish search
+            entries.append(
+                TermEntry(
+                    t.slug,
+                    es.fields["term"],
+                    list(t.acronyms),
+                    es.fields.get("aliases", []),
+                    plain_text(es.body_html),
+                    related,
+                    [t.term, *t.also_known_as],
+                )
+            )
+    return _frozen(build_glossary_index(entries, language))

@@ -6,8 +6,11 @@ words of its synonym group (content/search/synonyms.yml). A page then ranks by h
 query's words it has, and where: in its title, its other names, its summary or its body, its
 own words above synonyms. The glossary still feeds it acronyms, older names and misspellings.
 
-Indexes are built once per content version, like the glossary's, so a query costs dictionary
-look-ups over the postings of its few words.
+Indexes are built once per content version and language, like the glossary's, so a query
+costs dictionary look-ups over the postings of its few words. The Spanish index holds the
+Spanish text of every translated page, stemmed in Spanish, with Spanish stop words as its filler;
+each index also knows every page's names in the other language, so a Spanish query on an English
+page (or an English one on a Spanish page) still finds it.
 """
 
 import math
@@ -17,10 +20,20 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from .markdown import plain_text
-from .models import ContentVersion, GlossaryTerm, Page, Program, Question, SearchVocabulary
+from .models import (
+    ContentVersion,
+    GlossaryTerm,
+    Page,
+    Program,
+    Question,
+    SearchVocabulary,
+    Translation,
+    original_text,
+)
 from .page_sections import page_sections
 from .search import (
     ACRONYM_OR_ALIAS,
@@ -36,7 +49,10 @@ from .search import (
     _frozen,
     _glossary_index,
     rank_terms,
+    spanish_rows,
+    translated_names,
 )
+from .spanish import STOP_WORDS
 from .words import WORD_PATTERN, compact, fold, phrase_key, stem, words
 
 # What a match is worth, by where it is. A title match outranks any number of body matches of
@@ -49,6 +65,8 @@ EXACT_NAME = WEIGHTS[TITLE]  # added when the whole query is a page's name or ac
 OWN, PREFIX, SYNONYM, NEAR = 1.0, 0.8, 0.6, 0.5
 PREFIX_MIN = 3  # shorter query words match whole words only
 # Glossary tiers (not the site's) at which the glossary's answer widens the site search.
+# (Not OTHER_LANGUAGE: each index already holds every page's names in the other language, and an
+# English word read by the Spanish stemmer would widen "deported" but not "deporting".)
 EXPANDING_TIERS = {EXACT, ALSO_KNOWN_AS, MISSPELLING}
 MAX_EXPANSIONS = 5
 
@@ -63,6 +81,7 @@ class Vocabulary:
     ignore: frozenset[str] = frozenset()
     not_covered: dict[tuple[str, ...], str] = field(default_factory=dict)
     longest: int = 1  # words in the longest phrase
+    language: str = "en"  # whose stemmer reads the query and the pages
 
 
 def build_vocabulary(
@@ -80,6 +99,8 @@ def build_vocabulary(
 
 
 EMPTY_VOCABULARY = Vocabulary()
+# Spanish pages: no synonym groups yet; Spanish stop words are the filler a query drops.
+SPANISH_VOCABULARY = Vocabulary(ignore=frozenset(stem(w, "es") for w in STOP_WORDS), language="es")
 
 
 @dataclass(frozen=True)
@@ -110,7 +131,7 @@ def read_query(query: str, vocabulary: Vocabulary) -> Reading:
     """Split a query into concepts: synonym phrases first (longest first), then single words;
     filler dropped, unless the query is nothing but filler."""
     typed = words(query)
-    stems = [stem(w) for w in typed]
+    stems = [stem(w, vocabulary.language) for w in typed]
     concepts, filler, topics = [], [], []
     i = 0
     while i < len(typed):
@@ -196,7 +217,7 @@ def build_site_index(
     title_bonus = [TITLE_BONUS / max(1, len(words(item.title))) for item in items]
     stems: dict[str, dict[int, float]] = {}
     for word, postings in index.postings.items():
-        best = stems.setdefault(stem(word), {})
+        best = stems.setdefault(stem(word, vocabulary.language), {})
         for doc, tier in postings.items():
             weight = WEIGHTS[tier] + (title_bonus[doc] if tier == TITLE else 0.0)
             if weight > best.get(doc, 0):
@@ -240,11 +261,13 @@ def concept_matches(concept: Concept, index: SiteIndex) -> dict[int, float]:
     others: list[tuple[dict[int, float], float]] = []
     word = concept.prefix
     # A word not in the vocabulary as typed may be one still being typed, or misspelt.
+    language = index.vocabulary.language
     if word and word not in index.words.postings:
-        others += [(index.stems[s], PREFIX) for s in _stems(index.words.words_starting(word))]
+        starting = _stems(index.words.words_starting(word), language)
+        others += [(index.stems[s], PREFIX) for s in starting]
         if not own and not others and len(word) >= FUZZY_MIN_LENGTH and not word.isdigit():
             near = index.words.words_near(word, max_edits(word))
-            others += [(index.stems[s], NEAR) for s in _stems(near)]
+            others += [(index.stems[s], NEAR) for s in _stems(near, language)]
     found, shared = _synonyms(concept, index), True  # shared dicts are never changed
     for hits, factor in [(own, OWN), *others]:
         if not hits:
@@ -277,8 +300,8 @@ def _synonyms(concept: Concept, index: SiteIndex) -> dict[int, float]:
     return index.synonyms[key]
 
 
-def _stems(matched: list[str]) -> set[str]:
-    return {stem(w) for w in matched}
+def _stems(matched: list[str], language: str) -> set[str]:
+    return {stem(w, language) for w in matched}
 
 
 class Ranked(Sequence):
@@ -372,7 +395,10 @@ def _marker(query: str, vocabulary: Vocabulary):
     wanted = frozenset(s for c in concepts for key in (c.stems, *c.alternatives) for s in key)
     prefixes = sorted({c.prefix for c in concepts if c.prefix}, key=len, reverse=True)
     starts = re.compile("|".join(map(re.escape, prefixes))).match if prefixes else None
-    return lambda word: stem(word) in wanted or (starts is not None and starts(word) is not None)
+    language = vocabulary.language
+    return lambda word: (
+        stem(word, language) in wanted or (starts is not None and starts(word) is not None)
+    )
 
 
 def highlight(
@@ -416,19 +442,19 @@ RESOURCES_SLUG = "resources"
 SYNONYMS_SLUG = "synonyms"
 
 
-def site_index() -> SiteIndex:
-    return _site_index(ContentVersion.current())
+def site_index(language: str = "en") -> SiteIndex:
+    return _site_index(ContentVersion.current(), language)
 
 
-def vocabulary() -> Vocabulary:
-    return site_index().vocabulary
+def vocabulary(language: str = "en") -> Vocabulary:
+    return site_index(language).vocabulary
 
 
-def search(query: str) -> Ranked:
-    """The site search of the current content; one read of the content version for both
-    indexes. The results carry their index, and with it the vocabulary for snippets."""
+def search(query: str, language: str = "en") -> Ranked:
+    """The site search of the current content in `language`; one read of the content version
+    for both indexes. The results carry their index, and with it the vocabulary for snippets."""
     version = ContentVersion.current()
-    return rank_site(query, _site_index(version), _glossary_index(version))
+    return rank_site(query, _site_index(version, language), _glossary_index(version, language))
 
 
 def _load_vocabulary() -> Vocabulary:
@@ -438,9 +464,15 @@ def _load_vocabulary() -> Vocabulary:
     return build_vocabulary(row.synonyms, row.ignore, row.not_covered)
 
 
-def resource_items() -> list[Item]:
-    """Each entry of the resources page that has text of its own, linked by its anchor."""
-    page = Page.objects.filter(slug=RESOURCES_SLUG).only("body_html").first()
+def resource_items(language: str = "en") -> list[Item]:
+    """Each entry of the resources page that has text of its own, linked by its anchor (in
+    Spanish, the entries of the Spanish page, at its own anchors)."""
+    if language == "en":
+        page = Page.objects.filter(slug=RESOURCES_SLUG).only("body_html").first()
+    else:
+        page = Translation.objects.filter(
+            language=language, kind=Page.KIND, slug=RESOURCES_SLUG
+        ).first()
     if page is None:
         return []
     base = reverse(RESOURCES_SLUG)
@@ -451,25 +483,72 @@ def resource_items() -> list[Item]:
     ]
 
 
-@lru_cache(maxsize=2)
-def _site_index(version: int) -> SiteIndex:
-    items: list[Item] = []
-    aliases: dict[int, list[str]] = {}
-    for p in Program.objects.only(
-        "slug", "title", "acronym", "other_names", "summary", "body_html"
-    ):
-        aliases[len(items)] = [p.title, p.acronym, *(n["name"] for n in p.other_names)]
-        items.append(
-            Item(
-                "program", p.slug, str(p), p.get_absolute_url(), p.summary, plain_text(p.body_html)
-            )
+@dataclass
+class _Entry:
+    """One item of the index, with its names in its own and in the other language."""
+
+    item: Item
+    aliases: list[str]
+
+
+def _program(p: Program, es: Translation | None, language: str) -> _Entry | None:
+    english_names = [n["name"] for n in p.other_names]
+    url = p.get_absolute_url()
+    if language == "en":
+        item = Item("program", p.slug, str(p), url, p.summary, plain_text(p.body_html))
+        spanish = translated_names(es, "title", "names")
+        return _Entry(item, [p.title, p.acronym, *english_names, *spanish])
+    if es is None:
+        return None  # a page not yet translated is not in the Spanish search
+    title = es.fields["title"]
+    shown = title if not p.acronym or p.acronym in title else f"{title} ({p.acronym})"
+    item = Item("program", p.slug, shown, url, es.fields["summary"], plain_text(es.body_html))
+    names = [title, p.acronym, *es.fields.get("names", []), p.title, *english_names]
+    return _Entry(item, names)
+
+
+def _term(t: GlossaryTerm, es: Translation | None, language: str) -> _Entry | None:
+    url = t.get_absolute_url()
+    if language == "en":
+        item = Item("term", t.slug, t.term, url, plain_text(t.body_html), "")
+        spanish = translated_names(es, "term", "aliases")
+        return _Entry(item, [*t.acronyms, *t.also_known_as, *spanish])
+    if es is None:
+        return None
+    item = Item("term", t.slug, es.fields["term"], url, plain_text(es.body_html), "")
+    names = [*t.acronyms, *es.fields.get("aliases", []), t.term, *t.also_known_as]
+    return _Entry(item, names)
+
+
+def _question(q: Question, es: Translation | None, language: str) -> _Entry | None:
+    url = q.get_absolute_url()
+    if language == "en":
+        item = Item("question", q.slug, q.question, url, "", plain_text(q.body_html))
+        return _Entry(item, translated_names(es, "question"))
+    if es is None:
+        return None
+    item = Item("question", q.slug, es.fields["question"], url, "", plain_text(es.body_html))
+    return _Entry(item, [q.question])
+
+
+@lru_cache(maxsize=4)
+def _site_index(version: int, language: str = "en") -> SiteIndex:
+    with original_text(), translation.override(language):
+        programs = Program.objects.only(
+            "slug", "title", "acronym", "other_names", "summary", "body_html"
         )
-    for t in GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html"):
-        aliases[len(items)] = [*t.acronyms, *t.also_known_as]
-        definition = plain_text(t.body_html)
-        items.append(Item("term", t.slug, t.term, t.get_absolute_url(), definition, ""))
-    for q in Question.objects.only("slug", "question", "body_html"):
-        answer = plain_text(q.body_html)
-        items.append(Item("question", q.slug, q.question, q.get_absolute_url(), "", answer))
-    items += resource_items()
-    return _frozen(build_site_index(items, aliases, _load_vocabulary()))
+        terms = GlossaryTerm.objects.only("slug", "term", "acronyms", "also_known_as", "body_html")
+        questions = Question.objects.only("slug", "question", "body_html")
+        entries = []
+        for rows, kind, make in (
+            (programs, Program.KIND, _program),
+            (terms, GlossaryTerm.KIND, _term),
+            (questions, Question.KIND, _question),
+        ):
+            spanish = spanish_rows(kind)
+            entries += [make(row, spanish.get(row.slug), language) for row in rows]
+        entries = [e for e in entries if e is not None]
+        items = [e.item for e in entries] + resource_items(language)
+        vocabulary = _load_vocabulary() if language == "en" else SPANISH_VOCABULARY
+    aliases = {i: e.aliases for i, e in enumerate(entries)}
+    return _frozen(build_site_index(items, aliases, vocabulary))

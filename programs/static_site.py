@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from .i18n import OTHER_LANGUAGES, path_in
 from .models import GlossaryTerm, Program, Source
 from .open_data import DATASETS
 
@@ -39,6 +40,9 @@ def public_paths() -> list[str]:
         paths += [program.get_absolute_url(), reverse("program_history", args=[program.slug])]
     paths += [t.get_absolute_url() for t in GlossaryTerm.objects.only("slug")]
     paths += [s.get_absolute_url() for s in Source.objects.only("slug")]
+    # Every page again in Spanish, at /es/ + the same path (a page whose record is not yet
+    # translated too: Spanish pages link to it, and it says it is only in English).
+    paths += [path_in(code, path) for code in OTHER_LANGUAGES for path in paths]
     paths += [f"/data/{name}.{fmt}" for name in DATASETS for fmt in ("json", "csv")]
     return [*paths, "/sitemap.xml", "/robots.txt"]
 

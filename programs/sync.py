@@ -21,6 +21,7 @@ from .models import (
     Revision,
     SearchVocabulary,
     Source,
+    Translation,
     text_hash,
 )
 
@@ -196,6 +197,32 @@ def _sync_faq(records: dict, source_pks: dict[str, int], counts: Counter) -> Non
         obj.related_terms.set([term_pks[s] for kind, _, s in refs if kind == "term"])
 
 
+TRANSLATION_FIELDS = ["translated_from", "fields", "body_html", "toc", "content_hash", "file_text"]
+
+
+def _sync_translations(records: dict[tuple, dict], counts: Counter) -> None:
+    """Translations are keyed by (language, kind, slug); they are never edited in the admin."""
+    existing = {
+        (t.language, t.kind, t.slug): t
+        for t in Translation.objects.only("language", "kind", "slug", "content_hash")
+    }
+    for key, rec in records.items():
+        values = {f: rec[f] for f in TRANSLATION_FIELDS}
+        obj = existing.pop(key, None)
+        if obj is None:
+            language, kind, slug = key
+            Translation.objects.create(language=language, kind=kind, slug=slug, **values)
+            counts["created"] += 1
+        elif obj.content_hash != rec["content_hash"]:
+            Translation.objects.filter(pk=obj.pk).update(**values, updated_at=timezone.now())
+            counts["updated"] += 1
+        else:
+            counts["unchanged"] += 1
+    if existing:
+        Translation.objects.filter(pk__in=[t.pk for t in existing.values()]).delete()
+        counts["deleted"] += len(existing)
+
+
 def _delete_missing(content: ContentSet, counts: Counter) -> None:
     gone = Program.objects.exclude(slug__in=content.programs).order_by("-depth")
     # Children before parents: the parent link protects against orphaning.
@@ -245,6 +272,7 @@ def sync_content(
     _sync_glossary(content.glossary, source_pks, counts)
     _sync_faq(content.faq, source_pks, counts)
     _upsert(SearchVocabulary, content.search, counts)
+    _sync_translations(content.translations, counts)
     _delete_missing(content, counts)
     result = SyncResult(counts)
     if result.changed:

@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from . import views
 
+# Every public page; iceinfo/urls.py serves them at / and again at /es/.
 urlpatterns = [
     path("", views.home, name="home"),
     path("programs/", views.program_list, name="program_list"),
@@ -15,6 +16,10 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("resources/", views.resources, name="resources"),
     path("about/", views.about, name="about"),
+]
+
+# Files for machines, in one language only: no /es/ twin.
+file_urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     re_path(r"^data/(?P<name>[a-z]+)\.(?P<fmt>json|csv)$", views.open_data, name="open_data"),
 ]

@@ -1,5 +1,6 @@
 """Public pages. Each view reads stored, already-rendered content; nothing is rendered here."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -7,6 +8,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
@@ -14,6 +16,7 @@ from . import history, jsonld, search
 from . import open_data as open_data_module
 from . import site_search as ranking  # the view below is called site_search
 from .context_processors import MAIN_NAV, site
+from .i18n import FAQ_TOPIC_NAMES, only_english, with_translations
 from .kinds import BY_NAME, FAQ_TOPICS
 from .markdown import plain_text
 from .models import Fact, GlossaryTerm, Page, Program, Question, Source
@@ -31,7 +34,7 @@ def crumb(url_name: str, *args, label=None) -> tuple[str, str]:
 
 
 def _page_or_none(slug: str) -> Page | None:
-    return Page.objects.prefetch_related("sources").filter(slug=slug).first()
+    return with_translations(Page.objects.prefetch_related("sources")).filter(slug=slug).first()
 
 
 @require_safe
@@ -44,9 +47,10 @@ def home(request: HttpRequest) -> HttpResponse:
         else []
     )
     faq = _faq_urls(FIND_SOMEONE, REPORT_ABUSE)
+    intro = _page_or_none("home")
     resources = _resource_sections()
     context = {
-        "intro": _page_or_none("home"),
+        "intro": intro,
         "ero": ero,
         "divisions": divisions,
         "figures": figures,
@@ -57,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "find_someone_url": faq.get(FIND_SOMEONE),
         "locator_url": _resource_url(resources, "Online Detainee Locator"),
         "report_abuse_url": faq.get(REPORT_ABUSE),
+        **only_english(intro),
     }
     return render(request, "home.html", context)
 
@@ -102,7 +107,9 @@ def program_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    program = get_object_or_404(Program.objects.select_related("parent"), slug=slug)
+    program = get_object_or_404(
+        with_translations(Program.objects.select_related("parent")), slug=slug
+    )
     tree_fields = ("slug", "title", "acronym", "summary", "parent_id", "order")
     siblings = (
         program.parent.children.only(*tree_fields)
@@ -135,6 +142,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 for s, title, acronym in program.ancestors
             ),
         ],
+        **only_english(program),
     }
     return render(request, "programs/program_detail.html", context)
 
@@ -159,7 +167,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    source = get_object_or_404(Source, slug=slug)
+    source = get_object_or_404(with_translations(Source.objects.all()), slug=slug)
     return render(
         request,
         "programs/source_detail.html",
@@ -169,13 +177,14 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
             "crumbs": [crumb("source_list")],
+            **only_english(source),
         },
     )
 
 
 def _markdown_page(request: HttpRequest, slug: str) -> HttpResponse:
-    page = get_object_or_404(Page.objects.prefetch_related("sources"), slug=slug)
-    return render(request, "pages/page.html", {"page": page})
+    page = get_object_or_404(with_translations(Page.objects.prefetch_related("sources")), slug=slug)
+    return render(request, "pages/page.html", {"page": page, **only_english(page)})
 
 
 @require_safe
@@ -207,7 +216,7 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"no_twin": True}, status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -221,10 +230,17 @@ def glossary(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q")) if "q" in request.GET else None
     context = {"query": query}
     if query:
-        index = search.glossary_index()
-        results = [entry for entry, _tier in search.rank_terms(query, index)]
-        context["results"] = results[:MAX_GLOSSARY_RESULTS]
-        context["total"] = len(results)
+        index = search.glossary_index(get_language())
+        ranked = search.rank_terms(query, index)
+        # An entry found by its name in the other language says which name matched.
+        results = [
+            (entry, search.other_language_match(entry, query, index))
+            if tier == search.OTHER_LANGUAGE
+            else (entry, None)
+            for entry, tier in ranked[:MAX_GLOSSARY_RESULTS]
+        ]
+        context["results"] = results
+        context["total"] = len(ranked)
         context["suggestions"] = [] if results else search.closest_terms(query, index)
     if request.GET.get("fragment") == "results":
         # The as-you-type filter asks for just the results, ranked by the same function.
@@ -232,7 +248,10 @@ def glossary(request: HttpRequest) -> HttpResponse:
     if query:
         # A results page lists the matches only; the full A-Z list is one link away.
         return render(request, "glossary/glossary.html", context)
-    terms = list(GlossaryTerm.objects.prefetch_related("related").order_by("term"))
+    # In the reader's language, alphabetical by the name shown, accents ignored.
+    terms = sorted(
+        GlossaryTerm.objects.prefetch_related("related"), key=lambda t: search.fold(t.term)
+    )
     context |= {
         "terms": terms,
         "letters": {t.initial for t in terms},
@@ -248,7 +267,7 @@ def site_search(request: HttpRequest) -> HttpResponse:
     query = search.clean_query(request.GET.get("q"))
     context: dict = {"query": query}
     if query:
-        ranked = ranking.search(query)
+        ranked = ranking.search(query, get_language())
         vocabulary = ranked.index.vocabulary
         page = Paginator(ranked, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         context["page"] = page
@@ -287,7 +306,9 @@ ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 
 @require_safe
 def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
-    term = get_object_or_404(GlossaryTerm.objects.select_related("quote_source"), slug=slug)
+    term = get_object_or_404(
+        with_translations(GlossaryTerm.objects.select_related("quote_source")), slug=slug
+    )
     context = {
         "term": term,
         "description": Truncator(plain_text(term.body_html)).words(30),
@@ -297,6 +318,7 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": term.questions.only("slug", "question"),
         "cited": term.sources.defer("text", "body", "body_html"),
         "crumbs": [crumb("glossary")],
+        **only_english(term),
     }
     return render(request, "glossary/term.html", context)
 
@@ -304,10 +326,24 @@ def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def faq(request: HttpRequest) -> HttpResponse:
     questions = Question.objects.prefetch_related("sources", "related_programs")
+    # A translated answer shows the source quotes it rests on, in English beside this site's
+    # rendering; the English answers quote their sources in their own text.
+    translated = get_language() != settings.LANGUAGE_CODE
+    sources = (
+        {s.source_id: s for s in Source.objects.defer("text", "body", "body_html")}
+        if translated
+        else {}
+    )
     by_topic: dict[str, list] = {topic: [] for topic in FAQ_TOPICS}
     for question in questions:
+        question.quotes_shown = supporting_quotes(question, sources) if translated else []
         by_topic.setdefault(question.topic, []).append(question)
-    topics = [(topic, slugify(topic), items) for topic, items in by_topic.items() if items]
+    # Anchors stay the English topic's slug, so /faq/#x and /es/faq/#x are the same place.
+    topics = [
+        (FAQ_TOPIC_NAMES.get(topic, topic), slugify(topic), items)
+        for topic, items in by_topic.items()
+        if items
+    ]
     most_asked = sorted((q for q in questions if q.most_asked), key=lambda q: q.most_asked)
     return render(
         request,
@@ -318,3 +354,17 @@ def faq(request: HttpRequest) -> HttpResponse:
             "faq_jsonld": jsonld.faq(q for _, _, items in topics for q in items),
         },
     )
+
+
+def supporting_quotes(question: Question, sources: dict) -> list[dict]:
+    """Each source quote of an answer, in English, with this site's rendering when the page is
+    in another language."""
+    renderings = getattr(question, "quote_translations", [])
+    return [
+        {
+            "quote": item["quote"],
+            "source": sources.get(item["id"]),
+            "rendering": renderings[i] if i < len(renderings) else "",
+        }
+        for i, item in enumerate(question.source_quotes)
+    ]

@@ -13,7 +13,9 @@ import snowballstemmer
 WORD_PATTERN = re.compile(r"[0-9a-z]+")
 # Snowball's English (Porter 2) stemmer: "deported", "deportation" and "deport" all become
 # "deport". A maintained algorithm, rather than suffix rules of our own that would miss cases.
-_STEMMER = snowballstemmer.stemmer("english")
+# Spanish pages' searches use Snowball's Spanish stemmer ("fianzas" -> "fianz"), on the same
+# folded words, so "detención" and "detencion" are one word.
+_STEMMERS = {"en": snowballstemmer.stemmer("english"), "es": snowballstemmer.stemmer("spanish")}
 
 
 def fold(text: str) -> str:
@@ -35,13 +37,13 @@ def compact(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
+def stem(word: str, language: str = "en") -> str:
     """The stem of one folded word. Numbers and codes ('287g') are left as they are."""
     if not word.isalpha():
         return word
-    return _STEMMER.stemWord(word)
+    return _STEMMERS[language].stemWord(word)
 
 
-def phrase_key(text: str) -> tuple[str, ...]:
+def phrase_key(text: str, language: str = "en") -> tuple[str, ...]:
     """A word or phrase as the stems of its words: how synonyms are matched and compared."""
-    return tuple(stem(w) for w in words(text))
+    return tuple(stem(w, language) for w in words(text))

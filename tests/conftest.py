@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from programs import search, site_search
+from programs import i18n, search, site_search
 from programs.content import read_content
 from programs.sync import sync_content
 
@@ -60,6 +60,7 @@ def _plain_settings(settings):
     settings.PAGE_CACHE = False
     search._glossary_index.cache_clear()
     site_search._site_index.cache_clear()
+    i18n._overlay.cache_clear()  # the Spanish text records take, per content version
 
 
 @pytest.fixture(scope="session")

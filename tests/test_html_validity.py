@@ -20,6 +20,13 @@ PAGES = {
     "glossary search": "/glossary/?q=287g",
     "program history": "/programs/rapid-repat/history/",
     "not found": "/no-such-page/",
+    # The same page types in Spanish.
+    **{f"{name} es": "/es" + path for name, path in PAGE_TYPES.items()},
+    "search es": "/es/search/?q=fianza",
+    "glossary search es": "/es/glossary/?q=fianza",
+    "glossary search, Spanish name on an English page": "/glossary/?q=fianza",
+    "program history es": "/es/programs/rapid-repat/history/",
+    "not found es": "/es/no-such-page/",
 }
 
 

@@ -26,7 +26,7 @@ def test_every_page_type_has_the_site_furniture(client, path):
     assert '<html lang="en">' in html
     # No .gov banner, U.S. identifier, seals or logos (a source's own captured text may quote
     # its banner; that text is shown as a quotation of the source, outside the site furniture).
-    html = re.sub(r'<div class="source-text">.*?</div>', "", html, flags=re.S)
+    html = re.sub(r'<div class="source-text"[^>]*>.*?</div>', "", html, flags=re.S)
     for forbidden in ("usa-banner", "usa-identifier", "An official website of the United States"):
         assert forbidden not in html
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs import readability
+from programs import readability, spanish_readability
 from programs.content import read_content
 from programs.source_overlap import SourceSentences
 
@@ -157,3 +157,26 @@ def test_a_name_counts_only_as_whole_words():
     problem = unit_naming_problem(names, names[0], "009", "the test page", text)
     assert problem.startswith('source "009" does not name this unit')
     assert unit_naming_problem(names, names[0], "009", "the test page", "ERO's work.") is None
+
+
+# --- Spanish: Szigriszt-Pazos on the INFLESZ scale (programs/spanish_readability.py) -----------
+def test_spanish_first_read_text_is_easy_to_read():
+    es = spanish_readability
+    measured = es.first_read(read_content(CONTENT_DIR))
+    counts = {what: len(items) for what, items in measured.items()}
+    assert counts == {"summary": 63, "FAQ opening": 71, "glossary opening": 133}
+    for what, items in measured.items():
+        assert es.median_ease(items) >= es.MEDIAN_EASE, what
+        hardest = min(items, key=lambda item: es.ease(item.text))
+        assert es.ease(hardest.text) >= es.MIN_EASE, (what, hardest.path, hardest.text)
+
+
+def test_spanish_ease_tells_plain_from_hard_spanish():
+    ease = spanish_readability.ease
+    plain = "ICE tiene una línea para llamar. La llamada es gratis. Puede llamar a toda hora."
+    hard = (
+        "La administración correspondiente implementará procedimientos interinstitucionales "
+        "extraordinariamente complejos, considerando simultáneamente consideraciones "
+        "jurisdiccionales, constitucionales e internacionales pertinentes."
+    )
+    assert ease(plain) > 80 > 40 > ease(hard)

@@ -1,5 +1,6 @@
 """build_site: the whole site as files that any static server serves with every link working."""
 
+import json
 import os
 import re
 import stat
@@ -52,6 +53,13 @@ def test_export_has_every_public_page(static_export):
         assert (static_export / "programs" / program.slug / "history" / "index.html").is_file()
     for term in GlossaryTerm.objects.all():
         assert (static_export / "glossary" / term.slug / "index.html").is_file()
+        assert (static_export / "es" / "glossary" / term.slug / "index.html").is_file()
+    for name in ("es/index.html", "es/faq/index.html", "es/search/index.html"):
+        assert (static_export / name).is_file(), name
+    # One Pagefind index per language, from each page's <html lang>.
+    entry = json.loads((static_export / "pagefind" / "pagefind-entry.json").read_text())
+    assert set(entry["languages"]) == {"en", "es"}
+    assert entry["languages"]["es"]["page_count"] > 250
     for name in (
         *("index.html", "faq/index.html", "sources/index.html", "about/index.html"),
         *("resources/index.html", "404.html", "sitemap.xml", "robots.txt"),
@@ -84,7 +92,11 @@ def test_served_folder_has_no_broken_links(static_server):
             if target.netloc == own_host:
                 queue.append(target.path or "/")
     assert broken == []
-    assert len(seen) > 250  # every program, term and source page was reached
+    # Every program, term and source page was reached, in both languages (the language link
+    # of each English page leads to its Spanish twin).
+    spanish = {p for p in seen if p.startswith("/es/")}
+    assert len(seen) - len(spanish) > 250 and len(spanish) > 250
+    assert {f"/es/programs/{p.slug}/" for p in Program.objects.all()} <= spanish
 
 
 def normalise_static(html: str) -> str:

@@ -13,6 +13,9 @@
   if (input.value.trim() !== "") { return; } // the server answered this query
   input.value = query;
   var onlyGlossary = form.dataset.staticSearch === "glossary";
+  // Spanish pages live under /es/; Pagefind keeps one index per language (the <html lang>),
+  // so a Spanish page finds Spanish pages.
+  var glossaryPath = (document.documentElement.lang === "es" ? "/es" : "") + "/glossary/";
   var status = document.createElement("p");
   status.className = "static-search__status";
   status.setAttribute("role", "status");
@@ -28,7 +31,7 @@
   }).then(function (pages) {
     pages = pages.filter(function (p) {
       var path = new URL(p.url, window.location.href).pathname;
-      return !onlyGlossary || (path.indexOf("/glossary/") === 0 && path !== "/glossary/");
+      return !onlyGlossary || (path.indexOf(glossaryPath) === 0 && path !== glossaryPath);
     });
     status.textContent = countText(pages.length);
     pages.forEach(function (p) {

@@ -1,5 +1,7 @@
 """Every page: zero axe-core violations (WCAG 2.2 AA), no sideways scrolling on a phone."""
 
+import pytest
+
 from programs.models import GlossaryTerm, Program, Question, Source
 
 from ..conftest import SITE_PAGES, program_slugs
@@ -12,7 +14,7 @@ def problems_on(page, axe_source, paths, widths=(375,)) -> list[str]:
     problems = []
     for path in paths:
         page.set_viewport_size({"width": widths[0], "height": 800})
-        visit(page, path, 404 if path == "/no-such-page/" else 200)
+        visit(page, path, 404 if path.endswith("/no-such-page/") else 200)
         for width in widths:
             page.set_viewport_size({"width": width, "height": 800})
             for violation in axe_violations(page, axe_source):
@@ -41,11 +43,46 @@ def test_every_source_and_glossary_page_on_a_phone(page, axe_source):
     assert problems_on(page, axe_source, paths) == []
 
 
-def test_faq_with_every_answer_open(page, axe_source):
-    visit(page, "/faq/")
+@pytest.mark.parametrize("path", ["/faq/", "/es/faq/"])
+def test_faq_with_every_answer_open(page, axe_source, path):
+    visit(page, path)
     page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     assert page.locator("details[open]").count() == Question.objects.count()
     assert axe_violations(page, axe_source) == []
+
+
+# Each kind of page in Spanish: the fixed pages, a program and its history, a glossary entry,
+# both searches with results, a source, the not-found page.
+SPANISH_PAGES = [
+    *("/es" + path for path in SITE_PAGES),
+    "/es/programs/national-fugitive-operations-program/",
+    "/es/programs/rapid-repat/history/",
+    "/es/glossary/immigration-bond/",
+    "/es/glossary/?q=fianza",
+    "/glossary/?q=fianza",  # an English page naming the Spanish name that matched
+    "/es/search/?q=fianza",
+    "/es/sources/ero-page/",
+    "/es/no-such-page/",
+]
+
+
+def test_every_spanish_page_type_on_a_phone_and_a_desktop(page, axe_source):
+    assert problems_on(page, axe_source, SPANISH_PAGES, widths=(375, 1280)) == []
+
+
+def test_every_spanish_program_page_on_a_phone(page, axe_source):
+    paths = [f"/es/programs/{slug}/" for slug in program_slugs()]
+    assert problems_on(page, axe_source, paths) == []
+
+
+def test_language_link_leads_to_the_twin(page):
+    visit(page, "/programs/rapid-repat/")
+    page.get_by_role("link", name="Español").click()
+    page.wait_for_url("**/es/programs/rapid-repat/")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/programs/rapid-repat/")
+    assert page.evaluate("document.documentElement.lang") == "en"
 
 
 def test_skip_link_moves_focus_to_main_content(page):

@@ -1,5 +1,7 @@
 """The home page's first phone screen leads with what people come to do."""
 
+import pytest
+
 from .conftest import visit
 
 FIRST_SCREEN = {"width": 375, "height": 740}
@@ -13,11 +15,20 @@ TASKS = {
 }
 
 
-def test_every_task_is_on_the_first_phone_screen(page):
+# The Spanish home: the same tasks at /es/ addresses (the locator's anchor is the Spanish
+# heading's).
+TASKS_ES = {
+    **{task: selector.replace('href="/', 'href="/es/') for task, selector in TASKS.items()},
+    "the locator": '.task__more a[href^="/es/resources/#"]',
+}
+
+
+@pytest.mark.parametrize(("path", "tasks"), [("/", TASKS), ("/es/", TASKS_ES)])
+def test_every_task_is_on_the_first_phone_screen(page, path, tasks):
     page.set_viewport_size(FIRST_SCREEN)
-    visit(page, "/")
+    visit(page, path)
     off_screen = []
-    for task, selector in TASKS.items():
+    for task, selector in tasks.items():
         box = page.locator(selector).bounding_box()
         if box is None or box["y"] < 0 or box["y"] + box["height"] > FIRST_SCREEN["height"]:
             off_screen.append(f"{task}: {box}")

@@ -81,6 +81,17 @@ def test_every_page_type_holds_its_layout_on_a_phone(page, width):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_spanish_page_type_holds_its_layout_on_a_phone(page, width):
+    # Spanish runs longer than English: the same check on every page type's Spanish twin.
+    page.set_viewport_size({"width": width, "height": 740})
+    problems = []
+    for name, path in PAGE_TYPES.items():
+        visit(page, "/es" + path, STATUS.get(name, 200))
+        problems += [f"{name} (/es{path}) at {width}px: {p}" for p in layout_problems(page)]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_check_sees_a_control_that_overflows(page):
     """The check itself: a button too narrow for its text, a link past the edge and a narrow
     field are each reported; the same inside .usa-sr-only is not."""

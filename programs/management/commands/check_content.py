@@ -18,4 +18,5 @@ class Command(BaseCommand):
         for warning in warnings:
             self.stdout.write(f"warning: {warning}")
         total = sum(len(records) for _kind, records in content.by_kind())
+        total += len(content.translations)
         self.stdout.write(f"{total} files checked: no errors, {len(warnings)} warning(s).")
