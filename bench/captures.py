@@ -35,7 +35,6 @@ from django.test import Client, override_settings  # noqa: E402
 
 from programs.content import ContentErrors, read_content  # noqa: E402
 from programs.page_text import page_text  # noqa: E402
-
 from tests.test_source_captures import as_saved_html, changed_capture, pin  # noqa: E402
 
 RUNS = 5
