@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from programs import capture_diff, rules
 from programs.captures import date_line_of, latest_year_of
 from programs.content import ContentErrors, read_content
+from programs.content_warnings import content_warnings
 from programs.export import export_content, file_text_for
 from programs.models import Fact, GlossaryTerm, Source, SourceCapture
 from programs.page_text import page_text
@@ -389,3 +390,14 @@ def test_every_source_has_a_changes_page_in_both_languages(client):
         assert english.status_code == spanish.status_code == 200
         assert "This site has one capture of this page so far" in english.content.decode()
         assert "una sola captura de esta página" in spanish.content.decode()
+
+
+def test_check_content_warns_of_a_pin_the_newest_capture_makes_needless(content_copy):
+    teams = content_copy / "programs" / "fugitive-operations-teams.md"
+    line = line_of(teams, 'quote: "129')
+    pin(teams, line)  # to the first capture, which is still the newest
+    warnings = content_warnings(read_content(content_copy))
+    assert (
+        f"{teams}:{line + 1}: facts[0].capture: pinned to the first capture, but the newest "
+        'capture of source "002" says the same: the pin can go'
+    ) in warnings
