@@ -13,7 +13,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from programs import capture_diff, rules
+from programs import capture_diff, editing, rules
 from programs.captures import date_line_of, latest_year_of
 from programs.content import ContentErrors, read_content
 from programs.content_warnings import content_warnings
@@ -401,3 +401,37 @@ def test_check_content_warns_of_a_pin_the_newest_capture_makes_needless(content_
         f"{teams}:{line + 1}: facts[0].capture: pinned to the first capture, but the newest "
         'capture of source "002" says the same: the pin can go'
     ) in warnings
+
+
+def test_the_admin_checks_a_fact_against_its_pinned_capture(content_copy, tmp_path):
+    import_source(content_copy, write(tmp_path, "ero.txt", changed_capture()))
+    with pytest.raises(ContentErrors) as refused:
+        read_content(content_copy)
+    for error in sorted(refused.value.errors, key=lambda e: -e.line):
+        pin(Path(error.path), error.line)
+    call_command("load_content", content_dir=str(content_copy))
+    ero = Source.objects.get(slug="ero-page")
+    first, _newest = ero.captures.all()
+    old_quote = "129 designated Fugitive Operations Teams (FOTs) throughout the nation"
+    assert editing.quote_problems(ero, old_quote, "129", capture=first) == {}
+    assert editing.quote_problems(ero, old_quote, "129")["quote"].startswith(
+        'does not occur in source "002" as the capture of 2026-06-01, its newest'
+    )
+    assert editing.quote_problems(ero, old_quote.replace("129", "135"), "135") == {}
+    other = SourceCapture.objects.get(source__source_id="000")
+    assert (
+        "has no capture '000: first'"
+        in editing.quote_problems(ero, old_quote, capture=other)["capture"]
+    )
+    # An admin save of the source (its note) keeps its .md describing the first capture, and
+    # leaves every capture as it was.
+    previous = ero.file_text
+    ero.body = "A note edited in the admin."
+    ero.save()
+    editing.record_admin_save(ero, previous)
+    front = yaml.safe_load(Source.objects.get(pk=ero.pk).file_text.split("---")[1])
+    assert (front["date_line"], front["capture"]) == ("Updated: 01/18/2023", "ero-page.txt")
+    assert [(c.key, c.text) for c in ero.captures.all()] == [
+        ("first", ERO_TEXT),
+        (NEW, (content_copy / "sources" / NEW_FILE).read_text(encoding="utf-8")),
+    ]
