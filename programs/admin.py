@@ -68,12 +68,12 @@ class ProgramForm(BodyLinksForm):
 class FactForm(forms.ModelForm):
     class Meta:
         model = Fact
-        fields = ["figure", "label", "source", "quote", "order"]
+        fields = ["figure", "label", "source", "quote", "capture", "order"]
 
     def clean(self):
         data = super().clean()
         problems = editing.quote_problems(
-            data.get("source"), data.get("quote", ""), data.get("figure")
+            data.get("source"), data.get("quote", ""), data.get("figure"), data.get("capture")
         )
         if problems:
             raise ValidationError(problems)
@@ -117,9 +117,11 @@ class ProgramAdmin(ContentAdmin):
 class GlossaryTermForm(BodyLinksForm):
     def clean(self):
         data = super().clean()
-        problems = editing.quote_problems(data.get("quote_source"), data.get("quote_text", ""))
-        if problems:
-            self.add_error("quote_text", problems["quote"])
+        problems = editing.quote_problems(
+            data.get("quote_source"), data.get("quote_text", ""), capture=data.get("quote_capture")
+        )
+        for field, problem in problems.items():
+            self.add_error("quote_text" if field == "quote" else "quote_capture", problem)
         slug = data.get("slug") or self.instance.slug
         names = [data.get("term", ""), *(data.get("acronyms") or [])]
         problems = editing.name_problems(slug, [n for n in names if n])
@@ -203,6 +205,13 @@ class SourceAdmin(ContentAdmin):
     search_fields = ["title", "kind", "text"]
     # The capture's file name is where export writes the text: never typed in the admin.
     readonly_fields = [*ContentAdmin.readonly_fields, "capture_file"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A source with later captures shows its newest, which only import_source changes.
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.captures.filter(position__gt=0).exists():
+            return [*fields, "text", "date_line", "date", "latest_year"]
+        return fields
 
     def save_model(self, request, obj, form, change):
         if not obj.capture_file:

@@ -16,6 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 
+from . import captures as capture_files
 from . import rules
 from .content_files import (
     CAPTURE_FILE_NAME,
@@ -33,6 +34,7 @@ from .content_files import (
 )
 from .kinds import (
     BY_LINK,
+    FACT_PARTS,
     KINDS,
     PAGE,
     PAGE_SLUGS,
@@ -40,8 +42,10 @@ from .kinds import (
     QUESTION,
     SOURCE,
     TERM,
+    TERM_QUOTE_PARTS,
     Field,
     Kind,
+    part_names,
 )
 from .markdown import NO_GLOSSARY, GlossaryLinker, Rendered, markdown_problems, render
 from .models import Fact, Program, text_hash
@@ -51,7 +55,8 @@ from .words import phrase_key
 SOURCE_ID = re.compile(r"^[0-9]{3}$")
 
 
-FACT_FIELDS = {"figure", "label", "source", "quote"}
+FACT_FIELDS = part_names(FACT_PARTS)
+FACT_REQUIRED = part_names(FACT_PARTS, required=True)
 OTHER_NAME_FIELDS = {"name", "kind", "source"}
 OTHER_NAME_KINDS = {"also", "formerly"}
 
@@ -131,6 +136,8 @@ def _read_capture(doc: Document, name: str, errors: Collector) -> str | None:
 def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
     records = {}
     ids: dict[str, str] = {}
+    later = capture_files.later_capture_files(directory, errors)
+    first_files = set()
     for doc in documents(directory, errors):
         meta = _check_fields(doc, SOURCE, errors)
         sid = meta.get("id")
@@ -140,6 +147,7 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             elif sid in ids:
                 errors.add(doc, ("id",), "id", f'"{sid}" is also used by {ids[sid]}')
             ids[sid] = doc.display
+        first_files.add(meta.get("capture"))
         text = _read_capture(doc, meta["capture"], errors) if "capture" in meta else None
         # Exactly as the page gives it, leading spaces included (the field check strips them).
         date_line = str(doc.meta.get("date_line") or "")
@@ -148,15 +156,50 @@ def read_sources(directory: Path, errors: Collector) -> dict[str, dict]:
             errors.add(doc, ("date_line",), "date_line", problem)
         if not text or not _has_required(meta, SOURCE):
             continue
+        first = capture_files.Capture(
+            key=capture_files.FIRST,
+            file=meta["capture"],
+            captured=None,
+            date_line=date_line,
+            date=meta.get("date"),
+            latest_year=meta["latest_year"],
+            text=text,
+        )
+        captures = [first, *capture_files.read_later_captures(later.pop(doc.slug, []), errors)]
         rendered = _render_body(doc, NO_GLOSSARY, errors)
-        records[doc.slug] = _record(doc, SOURCE, meta) | {
-            "date_line": date_line,
-            "text": text,
-            "capture_hash": text_hash(text),
-            "body_html": rendered.html,
-            "_normalized": normalize_space(text),
-        }
+        records[doc.slug] = (
+            _record(doc, SOURCE, meta)
+            | _newest(captures)
+            | {
+                "capture_hash": text_hash(text),
+                "captures": [c.as_record(i) for i, c in enumerate(captures)],
+                "body_html": rendered.html,
+                "_captures": [(c.key, c.text) for c in captures],
+            }
+        )
+    _report_orphan_captures(later, first_files, records, errors)
     return records
+
+
+def _newest(captures: list) -> dict:
+    """What a source shows and quotes are checked against: its newest capture."""
+    newest = captures[-1]
+    return {
+        "date_line": newest.date_line,
+        "date": newest.date,
+        "latest_year": newest.latest_year,
+        "text": newest.text,
+        "_normalized": normalize_space(newest.text),
+    }
+
+
+def _report_orphan_captures(later: dict, first_files: set, records: dict, errors) -> None:
+    """A later capture whose name gives no source is an error, not a file silently ignored."""
+    for slug, paths in later.items():
+        for path in paths:
+            if path.name not in first_files:
+                message = f"no source '{slug}' for this capture{suggest(slug, records)}"
+                errors.add(display_path(path), 0, "file name", message)
 
 
 # --- Programs --------------------------------------------------------------------------------
@@ -176,11 +219,26 @@ def _known(by_id: dict) -> str:
     return " (known: " + ", ".join(sorted(by_id)) + ")"
 
 
-def _check_quote(doc, key, name, sid, quote, by_id, errors, figure=None) -> None:
-    """The loader's side of rules.quote_problem and rules.figure_problem."""
+def _pin(doc, key, name, sid, pin, by_id, errors) -> str | None:
+    """The loader's side of rules.pin_problem: the capture a quote is pinned to, if any."""
+    if pin is None or sid not in by_id:
+        return None
+    if isinstance(pin, bool) or not isinstance(pin, (str, int)) or not str(pin).strip():
+        errors.add(doc, (*key, "capture"), f"{name}.capture", "must be 'first' or a capture date")
+        return None
+    pin = str(pin).strip()
+    problem = rules.pin_problem(pin, sid, by_id[sid]["_captures"])
+    if problem:
+        errors.add(doc, (*key, "capture"), f"{name}.capture", problem)
+        return None
+    return pin
+
+
+def _check_quote(doc, key, name, sid, quote, by_id, errors, figure=None, pin=None) -> None:
+    """The loader's side of rules.captured_quote_problem and rules.figure_problem."""
     if sid not in by_id or not isinstance(quote, str):
         return
-    problem = rules.quote_problem(quote, sid, by_id[sid]["text"])
+    problem = rules.captured_quote_problem(quote, sid, by_id[sid]["_captures"], pin or "")
     if problem:
         errors.add(doc, (*key, "quote"), f"{name}.quote", problem)
     problem = figure is not None and rules.figure_problem(figure, quote)
@@ -195,22 +253,26 @@ def _facts(doc, meta, by_id, page_sources, errors) -> list[dict]:
         if not isinstance(fact, dict):
             errors.add(doc, key, name, "must be a mapping with figure, label, source, quote")
             continue
-        for missing in sorted(FACT_FIELDS - set(fact)):
+        for missing in sorted(FACT_REQUIRED - set(fact)):
             errors.add(doc, key, f"{name}.{missing}", "is required")
         for unknown in sorted(set(fact) - FACT_FIELDS):
             errors.add(doc, (*key, unknown), f"{name}.{unknown}", "unknown field")
-        if not set(fact) >= FACT_FIELDS:
+        if not set(fact) >= FACT_REQUIRED:
             continue
         sid = str(fact["source"])
         problem = rules.fact_source_problem(sid, by_id, page_sources)
         if problem:
             errors.add(doc, (*key, "source"), f"{name}.source", problem)
-        _check_quote(doc, key, name, sid, fact["quote"], by_id, errors, figure=fact["figure"])
+        pin = _pin(doc, key, name, sid, fact.get("capture"), by_id, errors)
+        _check_quote(doc, key, name, sid, fact["quote"], by_id, errors, fact["figure"], pin)
         for column in ("figure", "label"):
             problem = limit_problem(str(fact[column]), Fact._meta.get_field(column))
             if problem:
                 errors.add(doc, (*key, column), f"{name}.{column}", problem)
-        facts.append({k: str(fact[k]) for k in ("figure", "label", "quote")} | {"source": sid})
+        facts.append(
+            {k: str(fact[k]) for k in ("figure", "label", "quote")}
+            | {"source": sid, "capture": pin or ""}
+        )
     return facts
 
 
@@ -271,13 +333,17 @@ def read_programs(
 
 
 def check_sources_name_unit(doc: Document, rec: dict, by_id: dict, errors: Collector) -> None:
-    """The loader's side of rules.unit_naming_problem, for each source a program cites."""
+    """The loader's side of rules.unit_naming_problem, for each source a program cites. A
+    source that named the unit in any of its captures names it: a page that has since renamed
+    or dropped it is still where the older facts come from (the change report lists such
+    names for the editor)."""
     names = [rec["title"], rec["acronym"], *(n["name"] for n in rec["other_names"])]
     for i, sid in enumerate(str(s) for s in doc.meta.get("sources", [])):
         if sid in by_id:
             source = by_id[sid]
+            every_capture = "\n\n".join(text for _key, text in source["_captures"])
             problem = rules.unit_naming_problem(
-                names, rec["title"], sid, source["short_name"], source["text"]
+                names, rec["title"], sid, source["short_name"], every_capture
             )
             if problem:
                 errors.add(doc, ("sources", i), f"sources[{i}]", problem)
@@ -339,30 +405,33 @@ def read_pages(directory: Path, by_id: dict, errors: Collector) -> dict[str, dic
 
 
 # --- Glossary -------------------------------------------------------------------------------
-def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None]:
+def _glossary_quote(doc, meta, by_id, errors) -> tuple[str, str | None, str]:
+    """The quote's text, its source id and the capture it is pinned to ("" for none)."""
     quote = meta.get("quote")
     if not quote:
-        return "", None
-    if set(quote) != {"source", "text"}:
-        errors.add(doc, ("quote",), "quote", "must have exactly 'source' and 'text'")
-        return "", None
+        return "", None, ""
+    if not part_names(TERM_QUOTE_PARTS, True) <= set(quote) <= part_names(TERM_QUOTE_PARTS):
+        message = "must have exactly 'source' and 'text' (and 'capture' to pin it)"
+        errors.add(doc, ("quote",), "quote", message)
+        return "", None, ""
     sid = str(quote["source"])
     problem = rules.source_id_problem(sid, by_id)
     if problem:
         errors.add(doc, ("quote", "source"), "quote.source", problem)
-        return "", None
+        return "", None, ""
     text = str(quote["text"])
-    problem = rules.quote_problem(text, sid, by_id[sid]["text"])
+    pin = _pin(doc, ("quote",), "quote", sid, quote.get("capture"), by_id, errors)
+    problem = rules.captured_quote_problem(text, sid, by_id[sid]["_captures"], pin or "")
     if problem:
         errors.add(doc, ("quote", "text"), "quote.text", problem)
-    return text, sid
+    return text, sid, pin or ""
 
 
 def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, dict]:
     records = {}
     for doc in documents(directory, errors):
         meta = _check_fields(doc, TERM, errors)
-        quote_text, quote_source = _glossary_quote(doc, meta, by_id, errors)
+        quote_text, quote_source, quote_capture = _glossary_quote(doc, meta, by_id, errors)
         rendered = _render_body(doc, NO_GLOSSARY, errors)
         records[doc.slug] = _record(doc, TERM, meta) | {
             "related": meta.get("related", []),
@@ -370,6 +439,7 @@ def read_glossary(directory: Path, by_id: dict, errors: Collector) -> dict[str, 
             "sources": _source_ids(doc, meta, "sources", by_id, errors),
             "quote_text": quote_text,
             "quote_source": quote_source,
+            "quote_capture": quote_capture,
             "body_html": rendered.html,
             "_links": rendered.links,
         }
@@ -389,15 +459,16 @@ def _check_unique_names(records: dict[str, dict], errors: Collector) -> None:
 
 # --- FAQ -------------------------------------------------------------------------------------
 def _faq_sources(doc, meta, by_id, errors) -> list[dict]:
-    texts = {sid: rec["text"] for sid, rec in by_id.items()}
+    captures = {sid: rec["_captures"] for sid, rec in by_id.items()}
     quotes = []
     for i, item in enumerate(meta.get("sources", [])):
-        problems = rules.faq_source_problems(item, texts)
+        problems = rules.faq_source_problems(item, captures)
         for where, message in problems:
             key = ("sources", i, where) if where else ("sources", i)
             errors.add(doc, key, f"sources[{i}].{where}" if where else f"sources[{i}]", message)
-        if not any(where in ("", "id") for where, _ in problems):
-            quotes.append({"id": str(item["id"]), "quote": str(item["quote"])})
+        if not any(where in ("", "id", "capture") for where, _ in problems):
+            pin = {"capture": str(item["capture"])} if item.get("capture") else {}
+            quotes.append({"id": str(item["id"]), "quote": str(item["quote"])} | pin)
     return quotes
 
 

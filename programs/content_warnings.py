@@ -5,7 +5,9 @@ import re
 
 from django.utils.html import strip_tags
 
+from .captures import key_label
 from .content import ContentSet
+from .content_files import normalize_space
 from .readability import readability_warnings
 from .source_overlap import overlap_warnings
 from .spanish_readability import readability_warnings as spanish_readability_warnings
@@ -17,11 +19,16 @@ STALE_AFTER = datetime.timedelta(days=365)
 
 def content_warnings(content: ContentSet, today: datetime.date | None = None) -> list[str]:
     today = today or datetime.date.today()
-    by_id = {rec["source_id"]: rec["_normalized"] for rec in content.sources.values()}
+    # A number is sourced if any capture of a cited source gives it (a pinned fact's does).
+    by_id = {
+        rec["source_id"]: "\n".join(normalize_space(text) for _key, text in rec["_captures"])
+        for rec in content.sources.values()
+    }
     warnings = []
     for records in (content.programs, content.faq):
         for rec in records.values():
             warnings += _unsourced_numbers(rec, by_id)
+    warnings += _pins_no_longer_needed(content)
     warnings += _unused_terms(content)
     warnings += readability_warnings(content)
     warnings += overlap_warnings(content)
@@ -53,6 +60,32 @@ def _unsourced_numbers(rec: dict, by_id: dict[str, str]) -> list[str]:
                     f"{doc.display}:{doc.body_line + n}: body: the number {number} appears in "
                     "none of this page's sources"
                 )
+    return found
+
+
+def _pins_no_longer_needed(content: ContentSet) -> list[str]:
+    """Quotes pinned to an earlier capture that the newest capture gives word for word."""
+    newest = {rec["source_id"]: rec["_normalized"] for rec in content.sources.values()}
+    found = []
+
+    def check(doc, key: tuple, name: str, sid: str, quote: str, pin: str) -> None:
+        if pin and sid in newest and normalize_space(quote) in newest[sid]:
+            found.append(
+                f"{doc.display}:{doc.line(*key)}: {name}: pinned to {key_label(pin)}, but the "
+                f'newest capture of source "{sid}" says the same: the pin can go'
+            )
+
+    for rec in content.programs.values():
+        for i, fact in enumerate(rec["facts"]):
+            check(rec["_doc"], ("facts", i, "capture"), f"facts[{i}].capture", fact["source"],
+                  fact["quote"], fact["capture"])  # fmt: skip
+    for rec in content.glossary.values():
+        check(rec["_doc"], ("quote", "capture"), "quote.capture", rec["quote_source"] or "",
+              rec["quote_text"], rec["quote_capture"])  # fmt: skip
+    for rec in content.faq.values():
+        for i, item in enumerate(rec["source_quotes"]):
+            check(rec["_doc"], ("sources", i, "capture"), f"sources[{i}].capture", item["id"],
+                  item["quote"], item.get("capture", ""))  # fmt: skip
     return found
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from . import rules
+from .captures import FIRST
 from .content_files import MAX_CAPTURE_BYTES
 from .export import file_text_for
 from .kinds import BY_LINK
@@ -22,6 +23,7 @@ from .models import (
     Program,
     Question,
     Source,
+    SourceCapture,
 )
 from .sync import keep_revision
 
@@ -92,25 +94,44 @@ def parent_problem(slug: str, parent: Program | None) -> str | None:
     return None
 
 
+def captures_of(source: Source) -> list[tuple[str, str]]:
+    """(key, text) of a source's captures, oldest first, as the quote rules take them; a source
+    just added in the admin has its one text."""
+    found = list(source.captures.values_list("key", "text")) if source.pk else []
+    return found or [(FIRST, source.text)]
+
+
 def unit_naming_problems(title: str, acronym: str, other_names, sources) -> list[str]:
-    """rules.unit_naming_problem for each source the program's form cites."""
+    """rules.unit_naming_problem for each source the program's form cites (any capture of it
+    naming the unit, as the loader has it)."""
     names = [title, acronym, *(n.get("name", "") for n in other_names or [] if isinstance(n, dict))]
     problems = []
     for source in sources:
+        every_capture = "\n\n".join(text for _key, text in captures_of(source))
         problem = rules.unit_naming_problem(
-            names, title, source.source_id, source.short_name, source.text
+            names, title, source.source_id, source.short_name, every_capture
         )
         if problem:
             problems.append(problem)
     return problems
 
 
-def quote_problems(source: Source | None, quote: str, figure=None) -> dict[str, str]:
-    """rules.quote_problem and rules.figure_problem, by the name of the field at fault."""
+def quote_problems(
+    source: Source | None, quote: str, figure=None, capture: SourceCapture | None = None
+) -> dict[str, str]:
+    """rules.pin_problem, rules.captured_quote_problem and rules.figure_problem, by the name of
+    the field at fault (`capture`: the capture the quote is pinned to, if any)."""
     problems = {}
     if source is None or not quote:
         return problems
-    problem = rules.quote_problem(quote, source.source_id, source.text)
+    captures = captures_of(source)
+    pin = ""
+    if capture is not None:
+        pin = capture.key if capture.source_id == source.pk else f"{capture}"
+        problem = rules.pin_problem(pin, source.source_id, captures)
+        if problem:
+            return {"capture": problem}
+    problem = rules.captured_quote_problem(quote, source.source_id, captures, pin)
     if problem:
         problems["quote"] = problem
     problem = figure is not None and rules.figure_problem(figure, quote)
@@ -140,10 +161,12 @@ def name_problems(slug: str, names: list[str]) -> list[str]:
 
 def faq_source_problems(items) -> list[str]:
     """rules.faq_source_problems for each of an answer's sources."""
-    texts = dict(Source.objects.values_list("source_id", "text"))
+    captures: dict[str, list] = {}
+    for sid, key, text in SourceCapture.objects.values_list("source__source_id", "key", "text"):
+        captures.setdefault(sid, []).append((key, text))
     problems = []
     for i, item in enumerate(items):
-        for where, message in rules.faq_source_problems(item, texts):
+        for where, message in rules.faq_source_problems(item, captures):
             problems.append(f"sources[{i}]{'.' + where if where else ''}: {message}")
     return problems
 
@@ -182,6 +205,8 @@ def _derive(obj: ContentItem) -> None:
     obj.body_html = rendered.html
     if hasattr(obj, "toc"):
         obj.toc = rendered.toc
+    if isinstance(obj, Source):
+        _derive_first_capture(obj)
     if isinstance(obj, Program):
         parent_of = dict(Program.objects.values_list("slug", "parent__slug"))
         parent_of[obj.slug] = obj.parent.slug if obj.parent_id else None
@@ -191,6 +216,26 @@ def _derive(obj: ContentItem) -> None:
         obj.depth = len(chain)
         path = [(nodes[s].order, s) for s in chain] + [(obj.order, obj.slug)]
         obj.tree_order = rules.tree_order_key(path)
+
+
+def _derive_first_capture(source: Source) -> None:
+    """A source with one capture is edited in the admin as that capture; one with later
+    captures shows its newest, which the admin cannot change (programs.admin)."""
+    if source.captures.filter(position__gt=0).exists():
+        return
+    SourceCapture.objects.update_or_create(
+        source=source,
+        key=FIRST,
+        defaults={
+            "position": 0,
+            "file": source.capture_file,
+            "captured": None,
+            "date_line": source.date_line,
+            "date": source.date,
+            "latest_year": source.latest_year,
+            "text": source.text,
+        },
+    )
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from .content_files import (
     read_regular_file,
 )
 from .kinds import BY_NAME, KINDS, Field
-from .models import ContentItem, GlossaryTerm, Program, Question, Source, text_hash
+from .models import ContentItem, GlossaryTerm, Program, Question, Source, SourceCapture, text_hash
 
 
 class _Dumper(yaml.SafeDumper):
@@ -55,7 +55,8 @@ def _program_relations(obj: Program) -> dict:
         "sources": [s.source_id for s in obj.sources.all()],
         "facts": [
             {"figure": f.figure, "label": f.label, "source": f.source.source_id, "quote": f.quote}
-            for f in obj.facts.select_related("source")
+            | ({"capture": f.capture.key} if f.capture_id else {})
+            for f in obj.facts.select_related("source", "capture")
         ],
     }
 
@@ -64,6 +65,8 @@ def _term_relations(obj: GlossaryTerm) -> dict:
     quote = None
     if obj.quote_text and obj.quote_source_id:
         quote = {"source": obj.quote_source.source_id, "text": obj.quote_text}
+        if obj.quote_capture_id:
+            quote["capture"] = obj.quote_capture.key
     return {
         "related": [p.slug for p in obj.related.all()],
         "see_also": [t.slug for t in obj.see_also.all()],
@@ -78,8 +81,31 @@ def _question_relations(obj: Question) -> dict:
     return {"related": related, "sources": obj.source_quotes}
 
 
-# Fields each kind reads and writes with its own code (`stored=False` in programs.kinds).
+def first_of_several(obj: Source) -> SourceCapture | None:
+    """A source's first capture, if it has later ones: then the record shows the newest while
+    its files hold the first. With one capture the record is that capture."""
+    if obj.pk is None or not obj.captures.filter(position__gt=0).exists():
+        return None
+    return obj.captures.get(position=0)
+
+
+def _source_first_capture(obj: Source) -> dict:
+    """The `.md` file describes the first capture; the record shows the newest."""
+    first = first_of_several(obj)
+    if first is None:
+        return {}
+    return {
+        "date_line": first.date_line,
+        "date": first.date,
+        "latest_year": first.latest_year,
+        "capture": first.file,
+    }
+
+
+# Fields each kind reads and writes with its own code (`stored=False` in programs.kinds), and
+# a source's fields of its first capture.
 _RELATED_VALUES = {
+    "source": _source_first_capture,
     "program": _program_relations,
     "term": _term_relations,
     "question": _question_relations,
@@ -159,7 +185,10 @@ def _files_of(obj: ContentItem) -> list[tuple[str, object, str, str]]:
     """(file name, the pattern it must match, text, hash field) of each file a record writes."""
     files = [(f"{obj.slug}.md", SLUG_FILE_NAME, obj.file_text, "file_hash")]
     if isinstance(obj, Source):
-        files.append((obj.capture_file, CAPTURE_FILE_NAME, obj.text, "capture_hash"))
+        # Only the first capture, the one the admin can edit: later ones are never rewritten.
+        first = first_of_several(obj)
+        text = first.text if first is not None else obj.text
+        files.append((obj.capture_file, CAPTURE_FILE_NAME, text, "capture_hash"))
     return files
 
 
@@ -233,9 +262,13 @@ def export_content(content_dir: Path | None = None, force: bool = False) -> Expo
         type(write.obj).objects.filter(pk=write.obj.pk).update(
             **{write.hash_field: text_hash(write.text)}
         )
+    later_captures = {
+        root / "sources" / name
+        for name in SourceCapture.objects.exclude(position=0).values_list("file", flat=True)
+    }
     for kind in KINDS:
         for path in sorted((root / kind.folder).glob("*")):
-            if path.is_file() and path not in planned:
+            if path.is_file() and path not in planned and path not in later_captures:
                 result.untracked.append(str(path.relative_to(root)))
     _mark_exported(root)
     return result

@@ -38,6 +38,8 @@ class Field:
     column: str = ""  # the model field that stores it, when not named `name`
     # False: the kind's own code reads, stores and exports it (relations, lists of mappings).
     stored: bool = True
+    # A mapping, or a list of mappings: the keys each mapping takes (a fact's figure, label...).
+    parts: tuple["Field", ...] = ()
 
     @property
     def model_field(self) -> str:
@@ -47,6 +49,24 @@ class Field:
     def default(self):
         default = DEFAULTS[self.value]
         return list(default) if isinstance(default, tuple) else default
+
+
+# A quote may be pinned to one capture of its source: `capture: first` or `capture: 2026-06-01`
+# (programs.captures). Unpinned, it is checked against the source's newest capture.
+PIN = Field("capture", "str")
+FACT_PARTS = (
+    Field("figure", "str", required=True),
+    Field("label", "str", required=True),
+    Field("source", "str", required=True),
+    Field("quote", "str", required=True),
+    PIN,
+)
+TERM_QUOTE_PARTS = (Field("source", "str", required=True), Field("text", "str", required=True), PIN)
+FAQ_SOURCE_PARTS = (Field("id", "str", required=True), Field("quote", "str", required=True), PIN)
+
+
+def part_names(parts: tuple[Field, ...], required: bool | None = None) -> set[str]:
+    return {p.name for p in parts if required is None or p.required == required}
 
 
 @dataclass(frozen=True)
@@ -124,7 +144,7 @@ PROGRAM = Kind(
         ("order", "int"),
         ("summary", "str", True),
         Field("sources", "list", required=True, stored=False),
-        Field("facts", "list", stored=False),
+        Field("facts", "list", stored=False, parts=FACT_PARTS),
         ("glossary_links", "bool"),
         ("reviewed", "date", True),
     ),
@@ -149,7 +169,7 @@ TERM = Kind(
         Field("related", "names", stored=False),
         Field("see_also", "names", stored=False),
         Field("sources", "list", required=True, stored=False),
-        Field("quote", "mapping", stored=False),
+        Field("quote", "mapping", stored=False, parts=TERM_QUOTE_PARTS),
         ("defined_in_sources", "bool"),
         ("autolink", "bool"),
         ("reviewed", "date", True),
@@ -174,7 +194,7 @@ QUESTION = Kind(
         ("order", "int"),
         ("most_asked", "int"),
         Field("related", "names", stored=False),
-        Field("sources", "list", required=True, stored=False),
+        Field("sources", "list", required=True, stored=False, parts=FAQ_SOURCE_PARTS),
         ("glossary_links", "bool"),
         ("reviewed", "date", True),
     ),

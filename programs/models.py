@@ -95,7 +95,13 @@ class ContentItem(TranslatedOnRead, models.Model):
 
 
 class Source(ContentItem):
-    """One captured ICE web page: the only place facts may come from."""
+    """One ICE web page, known through its captures (`SourceCapture`): the only place facts may
+    come from.
+
+    `text`, `date_line`, `date` and `latest_year` are those of its newest capture, the one
+    quotes are checked against and readers are shown; the `.md` file describes its first
+    capture (`capture_file`), whose own values its first `SourceCapture` keeps.
+    """
 
     KIND = kinds.SOURCE.name
 
@@ -163,6 +169,56 @@ class Source(ContentItem):
         }
 
 
+class SourceCapture(models.Model):
+    """One version of a source page, as kept on one day. Derived from the files at each load
+    (programs.captures): the first from the source's `.md` and its capture file, each later one
+    from a file `<slug>.<capture date>.txt` that `import_source` wrote and nothing rewrites."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="captures")
+    key = models.CharField(max_length=10)  # "first" or the capture date: what a pin names
+    position = models.PositiveIntegerField()  # 0 for the first, oldest first
+    file = models.CharField(max_length=200)
+    captured = models.DateField(null=True, blank=True)  # None: not recorded (a first capture)
+    date_line = models.CharField(max_length=200, blank=True)
+    date = models.DateField(null=True, blank=True)
+    latest_year = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="one_capture_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.source_id}: {self.key}"
+
+    @property
+    def captured_label(self) -> str:
+        if self.captured is None:
+            return str(_("capture date not recorded"))
+        return date_format(self.captured, gettext(LONG_DATE))
+
+    @property
+    def name(self) -> str:
+        """How a page names it: "the capture of June 1, 2026"."""
+        if self.captured is None:
+            return str(_("the first capture (its date was not recorded)"))
+        return str(_("the capture of %(date)s")) % {"date": self.captured_label}
+
+    @property
+    def said_on(self) -> datetime.date | None:
+        """The day the page is known to have said what this capture holds: the capture date,
+        or, where that was not recorded, the date the page itself gives."""
+        return self.captured or self.date
+
+    @property
+    def date_label(self) -> str:
+        if self.date is not None:
+            return date_format(self.date, gettext(LONG_DATE))
+        return str(_("no date given"))
+
+
 class ProgramQuerySet(models.QuerySet):
     def for_tree(self) -> "ProgramQuerySet":
         """Just the columns needed to draw the whole tree in one query."""
@@ -226,6 +282,10 @@ class Fact(TranslatedOnRead, models.Model):
     label = models.CharField(max_length=300)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
     quote = models.TextField()
+    # Pinned to one capture of its source (shown "as the page said on ..."); None: the newest.
+    capture = models.ForeignKey(
+        SourceCapture, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     order = models.PositiveIntegerField(default=0)
     # The figure as the source writes it, in English, and marked so on every page; a translation
     # read over it gives the same numbers in the page's own words ("más de 37,000").
@@ -273,6 +333,9 @@ class GlossaryTerm(ContentItem):
     quote_source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    quote_capture = models.ForeignKey(
+        SourceCapture, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     defined_in_sources = models.BooleanField(default=True)
     autolink = models.BooleanField(
         default=True, help_text=_("Link the first mention of this term on other pages.")
@@ -309,7 +372,7 @@ class Question(ContentItem):
     related_programs = models.ManyToManyField(Program, blank=True, related_name="questions")
     related_terms = models.ManyToManyField(GlossaryTerm, blank=True, related_name="questions")
     sources = models.ManyToManyField(Source, related_name="questions")
-    source_quotes = models.JSONField(default=list, help_text=_("[{id, quote}]"))
+    source_quotes = models.JSONField(default=list, help_text=_("[{id, quote, capture (optional)}]"))
     body = MarkdownxField()
     body_html = models.TextField(blank=True, editable=False)
     glossary_links = models.BooleanField(default=True)

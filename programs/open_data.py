@@ -1,12 +1,14 @@
-"""Open data: every program, glossary term and question with the fields of its content file."""
+"""Open data: every program, glossary term, question and source with the fields of its content
+file; a source also with every capture (its text included) and what changed between them."""
 
 import csv
 import io
 import json
 
+from .capture_diff import site_unit_names, source_changes
 from .export import front_matter_values
 from .markdown import strip_comments
-from .models import GlossaryTerm, Program, Question
+from .models import GlossaryTerm, Program, Question, Source
 
 DATASETS = {
     "programs": lambda: Program.objects.select_related("parent").prefetch_related(
@@ -16,17 +18,44 @@ DATASETS = {
         "related", "see_also", "sources"
     ),
     "faq": lambda: Question.objects.prefetch_related("related_programs", "related_terms"),
+    "sources": lambda: Source.objects.prefetch_related("captures"),
 }
+CAPTURE_FIELDS = ("key", "captured", "file", "date_line", "date", "latest_year", "text")
+
+
+def _source_captures(source: Source, unit_names: dict) -> dict:
+    """Every capture of a source, oldest first, and what changed from each to the next."""
+    changes = source_changes(source, unit_names)
+    return {
+        "captures": [{f: getattr(c, f) for f in CAPTURE_FIELDS} for c in source.captures.all()],
+        "changes": [
+            {
+                "from": change.older.key,
+                "to": change.newer.key,
+                "date_line_changed": change.date_line_changed,
+                "figures": [
+                    {"before": f.before, "after": f.after, "changed": f.changed}
+                    for f in change.figures
+                ],
+                "units_no_longer_named": [name for name, _slug in change.units_gone],
+                "new_unit_names": change.new_names,
+            }
+            for change in reversed(changes)
+        ],
+    }
 
 
 def records(name: str) -> list[dict]:
     """One dict per record: slug, every front-matter field (empty ones included), the body."""
     rows = []
+    unit_names = site_unit_names() if name == "sources" else {}
     for obj in DATASETS[name]():
         values = {k: v for k, v in front_matter_values(obj).items()}
         # Editors' HTML comments are notes to each other, left out as on the pages.
         body = strip_comments(obj.body)
         rows.append({"slug": obj.slug, **values, "url": obj.get_absolute_url(), "body": body})
+        if name == "sources":
+            rows[-1] |= _source_captures(obj, unit_names)
     return rows
 
 

@@ -8,11 +8,12 @@ caller's business.
 """
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
+from .captures import key_label
 from .content_files import normalize_space, suggest
-from .kinds import BY_LINK, FAQ_TOPICS
+from .kinds import BY_LINK, FAQ_SOURCE_PARTS, FAQ_TOPICS, part_names
 
 
 class Cycle(Exception):
@@ -30,6 +31,40 @@ def quote_problem(quote: str, sid: str, source_text: str) -> str | None:
     if normalize_space(quote) not in _normalized(source_text):
         return f'does not occur in source "{sid}"'
     return None
+
+
+# A source's captures as the quote rules take them: (key, text) pairs, oldest first.
+Captures = Sequence[tuple[str, str]]
+
+
+def pin_problem(pin: str, sid: str, captures: Captures) -> str | None:
+    """A pin (`capture: first`, `capture: 2026-06-01`) must name one of the source's captures."""
+    keys = [key for key, _text in captures]
+    if pin not in keys:
+        return f'source "{sid}" has no capture {pin!r} (its captures: {", ".join(keys)})'
+    return None
+
+
+def captured_quote_problem(quote: str, sid: str, captures: Captures, pin: str = "") -> str | None:
+    """A quote pinned to a capture must occur in that capture; any other quote in the source's
+    newest capture. The message names the capture, and where the quote still occurs in an
+    earlier one, the pin that would keep it. (The pin itself: `pin_problem`.)"""
+    if pin:
+        text = dict(captures).get(pin)
+        if text is not None and normalize_space(quote) not in _normalized(text):
+            return f'does not occur in source "{sid}" as {key_label(pin)} gives it'
+        return None
+    newest, text = captures[-1]
+    problem = quote_problem(quote, sid, text)
+    if problem is None or len(captures) == 1:
+        return problem
+    older = [key for key, t in captures[:-1] if normalize_space(quote) in _normalized(t)]
+    keep = (
+        f"pin it to {key_label(older[-1])}, where it occurs (capture: {older[-1]}), "
+        if older
+        else ""
+    )
+    return f"{problem} as {key_label(newest)}, its newest, gives it: update it, {keep}or remove it"
 
 
 def figure_problem(figure, quote: str) -> str | None:
@@ -61,15 +96,21 @@ def fact_source_problem(sid: str, known: Collection[str], cited: Collection[str]
     return None
 
 
-def faq_source_problems(item, source_texts: Mapping[str, str]) -> list[tuple[str, str]]:
-    """An FAQ answer's source: exactly an id and a quote, the quote found in that source.
-    Returns (where, message) pairs; `where` is "" for the item itself, else "id" or "quote"."""
-    if not isinstance(item, dict) or set(item) != {"id", "quote"}:
-        return [("", "must have exactly 'id' and 'quote'")]
+def faq_source_problems(item, source_captures: Mapping[str, Captures]) -> list[tuple[str, str]]:
+    """An FAQ answer's source: an id and a quote (and a pin, if it has one), the quote found
+    in that source's newest capture or the one it is pinned to. Returns (where, message)
+    pairs; `where` is "" for the item itself, else "id", "quote" or "capture"."""
+    required, allowed = part_names(FAQ_SOURCE_PARTS, True), part_names(FAQ_SOURCE_PARTS)
+    if not isinstance(item, dict) or not required <= set(item) <= allowed:
+        return [("", "must have exactly 'id' and 'quote' (and 'capture' to pin it)")]
     sid = str(item["id"])
-    if sid not in source_texts:
+    if sid not in source_captures:
         return [("id", f'unknown source id "{sid}"')]
-    problem = quote_problem(str(item["quote"]), sid, source_texts[sid])
+    pin = str(item.get("capture") or "")
+    problem = pin and pin_problem(pin, sid, source_captures[sid])
+    if problem:
+        return [("capture", problem)]
+    problem = captured_quote_problem(str(item["quote"]), sid, source_captures[sid], pin)
     return [("quote", problem)] if problem else []
 
 
@@ -88,8 +129,7 @@ def unit_naming_problem(
     the text ("the ERO page does not mention it"), not a citation. A page about a source itself
     (its title names the source, like the group of programs on the older partners page) may
     cite that source."""
-    folded = _folded(source_text)
-    if any(_whole_words(n).search(folded) for n in names if n):
+    if any(mentions(n, source_text) for n in names if n):
         return None
     if (
         normalize_space(short_name).casefold().removeprefix("the ")
@@ -100,6 +140,11 @@ def unit_naming_problem(
         f'source "{sid}" does not name this unit (its title, acronym or other names); '
         "cite only sources that name it, and say in the text if a page does not"
     )
+
+
+def mentions(name: str, text: str) -> bool:
+    """The text names `name`: as whole words, ignoring case and white space."""
+    return bool(name) and bool(_whole_words(name).search(_folded(text)))
 
 
 @lru_cache(maxsize=16)

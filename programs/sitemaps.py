@@ -64,4 +64,16 @@ class Sources(BothLanguages):
         return obj.updated_at
 
 
-SITEMAPS = {"pages": StaticPages, "programs": Programs, "sources": Sources}
+class SourceChanges(Sources):
+    """Each source's record of what changed between its captures."""
+
+    def location(self, item):
+        return reverse("source_changes", args=[item.slug])
+
+
+SITEMAPS = {
+    "pages": StaticPages,
+    "programs": Programs,
+    "sources": Sources,
+    "source-changes": SourceChanges,
+}

@@ -39,7 +39,8 @@ def public_paths() -> list[str]:
     for program in Program.objects.only("slug"):
         paths += [program.get_absolute_url(), reverse("program_history", args=[program.slug])]
     paths += [t.get_absolute_url() for t in GlossaryTerm.objects.only("slug")]
-    paths += [s.get_absolute_url() for s in Source.objects.only("slug")]
+    for source in Source.objects.only("slug"):
+        paths += [source.get_absolute_url(), reverse("source_changes", args=[source.slug])]
     # Every page again in Spanish, at /es/ + the same path (a page whose record is not yet
     # translated too: Spanish pages link to it, and it says it is only in English).
     paths += [path_in(code, path) for code in OTHER_LANGUAGES for path in paths]

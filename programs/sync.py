@@ -21,6 +21,7 @@ from .models import (
     Revision,
     SearchVocabulary,
     Source,
+    SourceCapture,
     Translation,
     text_hash,
 )
@@ -136,9 +137,36 @@ def mass_deletions(content: ContentSet) -> list[str]:
     return found
 
 
-def _sync_sources(records: dict, counts: Counter) -> dict[str, int]:
-    _upsert(Source, records, counts)
-    return dict(Source.objects.values_list("source_id", "id"))
+CAPTURE_FIELDS = ("position", "file", "captured", "date_line", "date", "latest_year", "text")
+
+
+def _sync_sources(records: dict, counts: Counter) -> tuple[dict[str, int], list[int]]:
+    """Sources and their captures; returns the sources' keys by id, and the captures whose
+    file is gone, to delete once no fact or quote points at them any more."""
+    gone = []
+    for slug, obj in _upsert(Source, records, counts).items():
+        gone += _sync_captures(obj, records[slug]["captures"])
+    return dict(Source.objects.values_list("source_id", "id")), gone
+
+
+def _sync_captures(source: Source, captures: list[dict]) -> list[int]:
+    """A source's captures, kept by key (what pins name), so that a fact pinned to a capture
+    keeps pointing at the same row from one load to the next."""
+    existing = {c.key: c for c in SourceCapture.objects.filter(source=source)}
+    for capture in captures:
+        values = {f: capture[f] for f in CAPTURE_FIELDS}
+        obj = existing.pop(capture["key"], None)
+        if obj is None:
+            SourceCapture.objects.create(source=source, key=capture["key"], **values)
+        elif any(getattr(obj, f) != v for f, v in values.items()):
+            SourceCapture.objects.filter(pk=obj.pk).update(**values)
+    return [c.pk for c in existing.values()]
+
+
+def capture_pks() -> dict[tuple[str, str], int]:
+    """(source id, capture key) -> the capture's row: how a pin is stored."""
+    rows = SourceCapture.objects.values_list("source__source_id", "key", "id")
+    return {(sid, key): pk for sid, key, pk in rows}
 
 
 def _sync_programs(records: dict, source_pks: dict[str, int], counts: Counter) -> None:
@@ -146,6 +174,7 @@ def _sync_programs(records: dict, source_pks: dict[str, int], counts: Counter) -
     ordered = dict(sorted(records.items(), key=lambda item: item[1]["depth"]))
     changed = _upsert(Program, ordered, counts)
     pks = dict(Program.objects.values_list("slug", "id"))
+    pins = capture_pks() if changed else {}
     for slug, obj in changed.items():
         rec = records[slug]
         Program.objects.filter(pk=obj.pk).update(
@@ -162,6 +191,7 @@ def _sync_programs(records: dict, source_pks: dict[str, int], counts: Counter) -
                 label=f["label"],
                 quote=f["quote"],
                 source_id=source_pks[f["source"]],
+                capture_id=pins[(f["source"], f["capture"])] if f["capture"] else None,
             )
             for i, f in enumerate(rec["facts"])
         )
@@ -176,10 +206,14 @@ def _sync_glossary(records: dict, source_pks: dict[str, int], counts: Counter) -
     changed = _upsert(GlossaryTerm, records, counts)
     term_pks = dict(GlossaryTerm.objects.values_list("slug", "id"))
     program_pks = dict(Program.objects.values_list("slug", "id"))
+    pins = capture_pks() if changed else {}
     for slug, obj in changed.items():
         rec = records[slug]
         quote_source = source_pks[rec["quote_source"]] if rec["quote_source"] else None
-        GlossaryTerm.objects.filter(pk=obj.pk).update(quote_source_id=quote_source)
+        pin = rec["quote_capture"] and pins[(rec["quote_source"], rec["quote_capture"])]
+        GlossaryTerm.objects.filter(pk=obj.pk).update(
+            quote_source_id=quote_source, quote_capture_id=pin or None
+        )
         obj.sources.set([source_pks[s] for s in rec["sources"]])
         obj.related.set([program_pks[s] for s in rec["related"]])
         obj.see_also.set([term_pks[s] for s in rec["see_also"]])
@@ -266,11 +300,12 @@ def sync_content(
         if at_risk:
             raise AdminEditsWouldBeLost(at_risk)
     counts: Counter = Counter()
-    source_pks = _sync_sources(content.sources, counts)
+    source_pks, captures_gone = _sync_sources(content.sources, counts)
     _sync_programs(content.programs, source_pks, counts)
     _sync_pages(content.pages, source_pks, counts)
     _sync_glossary(content.glossary, source_pks, counts)
     _sync_faq(content.faq, source_pks, counts)
+    SourceCapture.objects.filter(pk__in=captures_gone).delete()
     _upsert(SearchVocabulary, content.search, counts)
     _sync_translations(content.translations, counts)
     _delete_missing(content, counts)

@@ -54,7 +54,10 @@ def read_translations(root: Path, content, errors: Collector) -> dict[tuple, dic
     and FAQ bodies link the first mention of each translated term.
     """
     records: dict[tuple, dict] = {}
-    all_sources = [rec["_normalized"] for rec in content.sources.values()]
+    # A translation's [[en: ...]] quote names no source or capture: any capture will do.
+    all_sources = [
+        normalize_space(text) for rec in content.sources.values() for _key, text in rec["_captures"]
+    ]
     english_unreadable = set(errors.unreadable)
     for language in LANGUAGES:
         linker = NO_GLOSSARY

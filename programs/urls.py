@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", views.site_search, name="search"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("sources/<slug:slug>/changes/", views.source_changes, name="source_changes"),
     path("resources/", views.resources, name="resources"),
     path("about/", views.about, name="about"),
 ]

@@ -12,14 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from . import history, jsonld, search
+from . import capture_diff, history, jsonld, search
 from . import open_data as open_data_module
 from . import site_search as ranking  # the view below is called site_search
 from .context_processors import MAIN_NAV, site
 from .i18n import FAQ_TOPIC_NAMES, only_english, with_translations
 from .kinds import BY_NAME, FAQ_TOPICS
 from .markdown import plain_text
-from .models import Fact, GlossaryTerm, Page, Program, Question, Source
+from .models import Fact, GlossaryTerm, Page, Program, Question, Source, SourceCapture
 from .page_cache import reads_query
 from .page_sections import Section, find_section, page_sections
 from .site_address import absolute_url
@@ -42,7 +42,10 @@ def home(request: HttpRequest) -> HttpResponse:
     ero = Program.objects.filter(slug=ERO_SLUG).first()
     divisions = ero.children.only("slug", "title", "acronym", "summary") if ero else []
     figures = (
-        Fact.objects.filter(program=ero).select_related("source").order_by("order")[:6]
+        Fact.objects.filter(program=ero)
+        .select_related("source", "capture")
+        .defer("capture__text")
+        .order_by("order")[:6]
         if ero
         else []
     )
@@ -126,8 +129,8 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "also_children": program.also_children.only(*tree_fields),
         "also_parents": program.also_parents.only(*tree_fields),
         "siblings": siblings,
-        "facts": program.facts.select_related("source").defer(
-            "source__text", "source__body", "source__body_html"
+        "facts": program.facts.select_related("source", "capture").defer(
+            "source__text", "source__body", "source__body_html", "capture__text"
         ),
         "cited": cited,
         "all_older": bool(cited) and all(s.is_older for s in cited),
@@ -173,10 +176,26 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "programs/source_detail.html",
         {
             "source": source,
+            "captures": source.captures.defer("text"),
             "paragraphs": source.shown_paragraphs(),
             "citing": source.programs.only("slug", "title", "acronym"),
             "citing_pages": source.pages.only("slug", "title"),
             "crumbs": [crumb("source_list")],
+            **only_english(source),
+        },
+    )
+
+
+@require_safe
+def source_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(with_translations(Source.objects.defer("text")), slug=slug)
+    return render(
+        request,
+        "programs/source_changes.html",
+        {
+            "source": source,
+            "changes": capture_diff.source_changes(source),
+            "crumbs": [crumb("source_list"), crumb("source_detail", slug, label=source.title)],
             **only_english(source),
         },
     )
@@ -307,7 +326,12 @@ ALPHABET = [chr(c) for c in range(ord("A"), ord("Z") + 1)]
 @require_safe
 def glossary_term(request: HttpRequest, slug: str) -> HttpResponse:
     term = get_object_or_404(
-        with_translations(GlossaryTerm.objects.select_related("quote_source")), slug=slug
+        with_translations(
+            GlossaryTerm.objects.select_related("quote_source", "quote_capture").defer(
+                "quote_capture__text"
+            )
+        ),
+        slug=slug,
     )
     context = {
         "term": term,
@@ -334,9 +358,10 @@ def faq(request: HttpRequest) -> HttpResponse:
         if translated
         else {}
     )
+    captures = _pinned_captures(questions) if translated else {}
     by_topic: dict[str, list] = {topic: [] for topic in FAQ_TOPICS}
     for question in questions:
-        question.quotes_shown = supporting_quotes(question, sources) if translated else []
+        question.quotes_shown = supporting_quotes(question, sources, captures) if translated else []
         by_topic.setdefault(question.topic, []).append(question)
     # Anchors stay the English topic's slug, so /faq/#x and /es/faq/#x are the same place.
     topics = [
@@ -356,15 +381,26 @@ def faq(request: HttpRequest) -> HttpResponse:
     )
 
 
-def supporting_quotes(question: Question, sources: dict) -> list[dict]:
+def supporting_quotes(question: Question, sources: dict, captures: dict) -> list[dict]:
     """Each source quote of an answer, in English, with this site's rendering when the page is
-    in another language."""
+    in another language, and the capture it is pinned to, if any."""
     renderings = getattr(question, "quote_translations", [])
     return [
         {
             "quote": item["quote"],
             "source": sources.get(item["id"]),
             "rendering": renderings[i] if i < len(renderings) else "",
+            "capture": captures.get((item["id"], item.get("capture"))),
         }
         for i, item in enumerate(question.source_quotes)
     ]
+
+
+def _pinned_captures(questions) -> dict[tuple[str, str], SourceCapture]:
+    """The captures the answers' quotes are pinned to, by (source id, key), in one query."""
+    pins = {(i["id"], i["capture"]) for q in questions for i in q.source_quotes if "capture" in i}
+    if not pins:
+        return {}
+    rows = SourceCapture.objects.select_related("source").defer("text", "source__text")
+    rows = rows.filter(key__in={key for _sid, key in pins})
+    return {(c.source.source_id, c.key): c for c in rows if (c.source.source_id, c.key) in pins}

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from programs.models import GlossaryTerm, Program, Question
+from programs.models import GlossaryTerm, Program, Question, Source
 
 from .conftest import PAGE_TYPES, replace_in
 
@@ -267,7 +267,8 @@ def test_canonical_and_open_graph_on_every_page(client, path):
 
 
 @pytest.mark.parametrize(
-    ("name", "model"), [("programs", Program), ("glossary", GlossaryTerm), ("faq", Question)]
+    ("name", "model"),
+    [("programs", Program), ("glossary", GlossaryTerm), ("faq", Question), ("sources", Source)],
 )
 def test_open_data_matches_the_database(client, name, model):
     data = json.loads(client.get(f"/data/{name}.json").content)

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from programs import static_site
-from programs.models import GlossaryTerm, Program
+from programs.models import GlossaryTerm, Program, Source
 
 from .conftest import SITE_URL
 
@@ -64,8 +64,13 @@ def test_export_has_every_public_page(static_export):
         *("index.html", "faq/index.html", "sources/index.html", "about/index.html"),
         *("resources/index.html", "404.html", "sitemap.xml", "robots.txt"),
         *("data/programs.json", "data/glossary.csv", "pagefind/pagefind.js"),
+        *("data/sources.json", "data/sources.csv"),
     ):
         assert (static_export / name).is_file(), name
+    # Each source's record of changes, in both languages.
+    for source in Source.objects.all():
+        for prefix in ("", "es/"):
+            assert (static_export / f"{prefix}sources/{source.slug}/changes/index.html").is_file()
 
 
 def test_served_folder_has_no_broken_links(static_server):

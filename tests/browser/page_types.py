@@ -17,6 +17,7 @@ PAGE_TYPES = {
     "search-off-topic": "/search/?q=green+card",
     "sources": "/sources/",
     "source": "/sources/ero-page/",
+    "source-changes": "/sources/ero-page/changes/",
     "resources": "/resources/",
     "about": "/about/",
     "not-found": "/no-such-page/",

@@ -38,6 +38,7 @@ def test_every_program_page_on_a_phone_and_a_desktop(page, axe_source):
 
 def test_every_source_and_glossary_page_on_a_phone(page, axe_source):
     paths = [s.get_absolute_url() for s in Source.objects.all()]
+    paths += [f"{s.get_absolute_url()}changes/" for s in Source.objects.all()]
     paths += [t.get_absolute_url() for t in GlossaryTerm.objects.all()]
     assert len(paths) > 100
     assert problems_on(page, axe_source, paths) == []
@@ -62,6 +63,7 @@ SPANISH_PAGES = [
     "/glossary/?q=fianza",  # an English page naming the Spanish name that matched
     "/es/search/?q=fianza",
     "/es/sources/ero-page/",
+    "/es/sources/ero-page/changes/",
     "/es/no-such-page/",
 ]
 
