@@ -7,6 +7,7 @@ what tells the editor which ones, as `path:line: field: ...`.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from .content_files import (
     read_text,
     suggest,
 )
+from .translations import LANGUAGES
 
 
 class ReportError(Exception):
@@ -166,7 +168,9 @@ def _lines(root: Path, source: SourceFiles, older: Capture, newer: Capture) -> l
     else:
         lines.append(f"Date line unchanged: {_shown(newer.date_line)}")
     lines += ["", *_citation_lines(root, source, newer)]
-    lines += ["", *_figure_lines(older, newer)]
+    changes = capture_diff.figure_changes(older.text, newer.text)
+    lines += ["", *_figure_lines(changes)]
+    lines += ["", *_figure_mention_lines(root, changes)]
     names = unit_names(root)
     gone = capture_diff.units_no_longer_named(names, older.text, newer.text)
     newer_name = key_label(newer.key)
@@ -237,8 +241,7 @@ def _pin_text(citation: Citation) -> str:
     return f" [pinned to {key_label(citation.pin)}]" if citation.pin else ""
 
 
-def _figure_lines(older: Capture, newer: Capture) -> list[str]:
-    changes = capture_diff.figure_changes(older.text, newer.text)
+def _figure_lines(changes: list[capture_diff.FigureChange]) -> list[str]:
     lines = [f"Figures changed in otherwise similar sentences: {len(changes)}"]
     for change in changes:
         lines += [
@@ -247,3 +250,40 @@ def _figure_lines(older: Capture, newer: Capture) -> list[str]:
             f'    after:  "{change.after}"',
         ]
     return lines
+
+
+# Folders whose files carry the site's own words, in English and in each translation.
+TEXT_FOLDERS = ("programs", "glossary", "faq", "pages")
+TOP_LEVEL_KEY = re.compile(r"([a-z_]+):")
+
+
+def _figure_mention_lines(root: Path, changes: list[capture_diff.FigureChange]) -> list[str]:
+    """Every line of the site's text that writes a figure the newer capture changed: bodies,
+    summaries and labels restate figures that no quote check sees."""
+    old = {
+        figure
+        for change in changes
+        for figure in set(change.figures_before) - set(change.figures_after)
+    }
+    if not old:
+        return []
+    # A figure as a whole number: "129" is not found in "1290" or "1,129".
+    alternatives = "|".join(re.escape(f) for f in sorted(old, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w,.])(?:{alternatives})(?!\w|[,.]\d)")
+    errors = Collector()
+    found = []
+    folders = [root / f for f in TEXT_FOLDERS]
+    folders += [root / language / f for language in LANGUAGES for f in TEXT_FOLDERS]
+    for folder in folders:
+        for doc in documents(folder, errors):
+            field = "front matter"
+            for number, text in enumerate(doc.text.splitlines(), start=1):
+                key = TOP_LEVEL_KEY.match(text)
+                field = "body" if number >= doc.body_line else key[1] if key else field
+                for match in pattern.finditer(text):
+                    found.append(f"{doc.display}:{number}: {field}: gives {match.group()}")
+    return [
+        f"Lines of the site's text that give a figure this capture changed: {len(found)} "
+        "(update each, or say which capture it comes from)",
+        *found,
+    ]

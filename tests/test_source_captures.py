@@ -246,6 +246,19 @@ def test_the_report_finds_each_change_and_names_each_file_and_line(content_copy,
     assert "load_content refuses them" in out
 
 
+def test_the_report_lists_every_line_of_the_sites_text_that_gives_a_changed_figure(
+    content_copy, tmp_path, capsys
+):
+    out = import_source(content_copy, write(tmp_path, "ero.txt", changed_capture()), capsys=capsys)
+    teams = content_copy / "programs" / "fugitive-operations-teams.md"
+    assert f"{teams}:{line_of(teams, 'counts 129 of them. Two')}: body: gives 129" in out, out
+    assert f"{teams}:{line_of(teams, 'summary:')}: summary: gives 129" in out
+    spanish = content_copy / "es" / "programs" / "fugitive-operations-teams.md"
+    assert re.search(rf"{re.escape(str(spanish))}:\d+: body: gives 129", out)
+    # A figure inside a longer number or a hash is not that figure.
+    assert not re.search(r"translated_from: gives", out)
+
+
 def test_source_changes_compares_any_two_captures(content_copy, tmp_path, capsys):
     with pytest.raises(CommandError, match="has one capture so far"):
         call_command("source_changes", "ero-page", content_dir=str(content_copy))
