@@ -14,11 +14,13 @@ exactly those accents rank first within their tier.
 
 import bisect
 import gc
+import heapq
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.utils import translation
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
@@ -122,8 +124,12 @@ class WordIndex:
         return self._best_tiers(self.words_near(word))
 
     def _best_tiers(self, matched: list[str]) -> dict[int, int]:
-        found: dict[int, int] = {}
-        for word in matched:
+        if not matched:
+            return {}
+        # The first word's postings are copied whole (in C); only the others are merged one
+        # document at a time: a common word alone can match thousands of documents.
+        found = dict(self.postings[matched[0]])
+        for word in matched[1:]:
             for doc, tier in self.postings[word].items():
                 if tier < found.get(doc, 99):
                     found[doc] = tier
@@ -171,6 +177,7 @@ class TermEntry:
     related: list[str] = field(default_factory=list)
     other_names: list[str] = field(default_factory=list)  # in the other language
     accented: str = ""  # its names, casefolded with their accents, for exact_accents_first
+    url: str = ""  # its page in the index's language, reversed once and not per result shown
 
 
 @dataclass
@@ -214,11 +221,14 @@ def build_glossary_index(entries: list[TermEntry], language: str = "en") -> Glos
     return GlossaryIndex(entries, dict(exact), names, aliases, definitions, folded, translated)
 
 
-def _by_tier_then_rank(tiers: dict[int, int]) -> list[tuple[int, int]]:
-    """(doc, tier) best tier first, then by document number (alphabetical). Sorting one integer
-    per document keeps this fast for tens of thousands of matches."""
+def _by_tier_then_rank(tiers: dict[int, int], limit: int | None) -> list[tuple[int, int]]:
+    """The best `limit` (or all) (doc, tier), best tier first, then by document number
+    (alphabetical). One integer per document keeps this fast for tens of thousands of matches,
+    and only the ones kept are decoded."""
     width = max(tiers, default=0) + 1
-    return [divmod(key, width)[::-1] for key in sorted(t * width + d for d, t in tiers.items())]
+    keys = [t * width + d for d, t in tiers.items()]
+    chosen = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
+    return [divmod(key, width)[::-1] for key in chosen]
 
 
 def rank_terms(
@@ -228,9 +238,17 @@ def rank_terms(
 
     `definitions=False` skips the last tier, for callers that only want what names match.
     """
+    return best_terms(query, index, None, definitions)[0]
+
+
+def best_terms(
+    query: str, index: GlossaryIndex, limit: int | None, definitions: bool = True
+) -> tuple[list[tuple[TermEntry, int]], int]:
+    """The best `limit` matching entries (all for None), ranked as `rank_terms` ranks them,
+    and how many entries match in all."""
     key = compact(query)
     if not key:
-        return []
+        return [], 0
     tiers: dict[int, int] = {}
 
     def offer(found: dict[int, int] | set[int], tier: int | None = None) -> None:
@@ -250,11 +268,14 @@ def rank_terms(
     offer(index.translated.match_all(index.translated.analyze(query)))
     offer(dict.fromkeys(fuzzy, MISSPELLING))
     if definitions:
-        offer(index.definitions.match_all(index.definitions.analyze(query)))
+        # The worst tier, so any tier already found wins; merged as one dict operation, since
+        # a common word is in thousands of definitions.
+        found = index.definitions.match_all(index.definitions.analyze(query))
+        tiers = dict.fromkeys(found, DEFINITION) | tiers
     ranked = exact_accents_first(
-        _by_tier_then_rank(tiers), query, lambda doc: index.entries[doc].accented
+        _by_tier_then_rank(tiers, limit), query, lambda doc: index.entries[doc].accented
     )
-    return [(index.entries[doc], tier) for doc, tier in ranked]
+    return [(index.entries[doc], tier) for doc, tier in ranked], len(tiers)
 
 
 def other_language_match(entry: TermEntry, query: str, index: GlossaryIndex) -> str | None:
@@ -338,4 +359,7 @@ def _glossary_index(version: int, language: str = "en") -> GlossaryIndex:
                     [t.term, *t.also_known_as],
                 )
             )
+    with translation.override(language):
+        for entry in entries:
+            entry.url = GlossaryTerm(slug=entry.slug).get_absolute_url()
     return _frozen(build_glossary_index(entries, language))

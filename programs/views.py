@@ -250,16 +250,16 @@ def glossary(request: HttpRequest) -> HttpResponse:
     context = {"query": query}
     if query:
         index = search.glossary_index(get_language())
-        ranked = search.rank_terms(query, index)
+        ranked, total = search.best_terms(query, index, MAX_GLOSSARY_RESULTS)
         # An entry found by its name in the other language says which name matched.
         results = [
             (entry, search.other_language_match(entry, query, index))
             if tier == search.OTHER_LANGUAGE
             else (entry, None)
-            for entry, tier in ranked[:MAX_GLOSSARY_RESULTS]
+            for entry, tier in ranked
         ]
         context["results"] = results
-        context["total"] = len(ranked)
+        context["total"] = total
         context["suggestions"] = [] if results else search.closest_terms(query, index)
     if request.GET.get("fragment") == "results":
         # The as-you-type filter asks for just the results, ranked by the same function.

@@ -10,7 +10,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-WORD_PATTERN = re.compile(r"[0-9a-z]+")
+WORD_CHARS = "0-9a-z"  # what a search word is made of, once folded
+WORD_PATTERN = re.compile(f"[{WORD_CHARS}]+")
 # Snowball's English (Porter 2) stemmer: "deported", "deportation" and "deport" all become
 # "deport". A maintained algorithm, rather than suffix rules of our own that would miss cases.
 # Spanish pages' searches use Snowball's Spanish stemmer ("fianzas" -> "fianz"), on the same

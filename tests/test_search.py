@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from programs import search, site_search
-from programs.search import TermEntry, build_glossary_index, rank_terms
+from programs.search import TermEntry, best_terms, build_glossary_index, rank_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +69,13 @@ def ranked(query):
 def test_ranking_exact_then_name_prefix_then_alias_then_definition():
     assert ranked("operations") == ["operations", "alpha-ops", "beta", "zeta"]
     assert ranked("zeta") == ["zeta", "alpha-ops", "beta"]
+
+
+def test_the_best_few_are_the_head_of_the_full_ranking_with_the_full_count():
+    for query in ("operations", "zeta", "ZP"):
+        top, total = best_terms(query, make_index(), 2)
+        assert [e.slug for e, _ in top] == ranked(query)[:2]
+        assert total == len(ranked(query)) > 2
 
 
 def test_ambiguous_acronym_shows_every_meaning_alphabetically():
@@ -173,6 +180,16 @@ def test_header_search_box_on_every_page_goes_to_site_search(client):
 def test_snippet_is_escaped_then_marked():
     snippet = site_search.highlight("<b>FOT</b> & teams", "fot")
     assert snippet.startswith("&lt;b&gt;<mark>FOT</mark>&lt;/b&gt; &amp;")
+
+
+def test_snippet_marks_every_form_of_the_word_and_starts_near_the_first():
+    text = "An opening sentence about other things. " * 6 + (
+        "ICE deported him; deportations rose. The depot closed."
+    )
+    snippet = site_search.highlight(text, "deported")
+    assert snippet.startswith("…") and "opening" not in snippet[:20]
+    assert "<mark>deported</mark>" in snippet and "<mark>deportations</mark>" in snippet
+    assert "<mark>depot</mark>" not in snippet
 
 
 def test_long_query_is_cut_and_control_characters_removed():
