@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from .captures import DATE_LINE
-from .content_files import normalize_space
+from .content_files import NUMBER, normalize_space
 from .models import Program, Source
 from .rules import mentions
 
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 BULLET = re.compile(r"^\s*(?:[*•\-+o]|\d+\.)\s+")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9])")
 # Similar enough that a figure that differs is the same figure, changed (RapidFuzz 0-100, on

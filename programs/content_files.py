@@ -97,6 +97,11 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# A figure as the sources write one: "129", "37,000", "4.12", "2012". Figures are compared as
+# these strings, so "37,000" and "37.000" differ, as they would to a reader.
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
 def normalize_space(text: str) -> str:
     """Quotes match the source ignoring differences of white space, no-break spaces included."""
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()

@@ -7,13 +7,12 @@ from django.utils.html import strip_tags
 
 from .captures import key_label
 from .content import ContentSet
-from .content_files import normalize_space
+from .content_files import NUMBER, normalize_space
 from .readability import readability_warnings
 from .source_overlap import overlap_warnings
 from .spanish_readability import readability_warnings as spanish_readability_warnings
 from .translations import translation_warnings
 
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 STALE_AFTER = datetime.timedelta(days=365)
 
 

@@ -14,11 +14,10 @@ English figure exactly as the English does: "more than 37,000" is "más de 37,00
 
 import hashlib
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
-from .content_files import Collector, Document, check_fields, documents, normalize_space
+from .content_files import NUMBER, Collector, Document, check_fields, documents, normalize_space
 from .kinds import BY_LINK, KINDS, Field, Kind
 from .markdown import (
     NO_GLOSSARY,
@@ -33,7 +32,6 @@ from .markdown import (
 LANGUAGES = ("es",)
 HASH_LENGTH = 12
 TRANSLATED_FROM = Field("translated_from", "str", required=True)
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 FACT_FIELDS = ("figure", "label", "quote")
 
 
