@@ -322,16 +322,20 @@ def test_load_refuses_unresolved_quotes_then_accepts_them_pinned(content_copy, t
         "From the first capture (its date was not recorded) to the capture of June 1, 2026"
         in changes
     )
-    assert re.search(r'<del><span class="usa-sr-only">Before: </span>129</del> &rarr; '
-                     r'<ins><span class="usa-sr-only">After: </span>135</ins>', changes)  # fmt: skip
+    assert re.search(r'<del><span class="usa-sr-only" lang="en">Before: </span>129</del> &rarr; '
+                     r'<ins><span class="usa-sr-only" lang="en">After: </span>135</ins>', changes)  # fmt: skip
     assert "Border Liaison Division" in changes
-    assert re.search(r"<ins><span class=\"usa-sr-only\">Added: </span>[^<]*Border Liaison", changes)
     assert re.search(
-        r"<del><span class=\"usa-sr-only\">Removed: </span>[^<]*\$324 million", changes
+        r"<ins><span class=\"usa-sr-only\" lang=\"en\">Added: </span>[^<]*Border Liaison", changes
+    )
+    assert re.search(
+        r"<del><span class=\"usa-sr-only\" lang=\"en\">Removed: </span>[^<]*\$324 million", changes
     )
     assert ">Fugitive Operations Division</a>" in changes  # a unit no longer named
     es_changes = client.get("/es/sources/ero-page/changes/").content.decode()
     assert "Cifras que cambiaron" in es_changes and "Se agregó:" in es_changes
+    # The Spanish labels inside the English diff are read as Spanish.
+    assert '<span class="usa-sr-only" lang="es">Se agregó: </span>' in es_changes
     detail = client.get("/sources/ero-page/").content.decode()
     assert "Capture date not recorded" in detail and 'datetime="2026-06-01"' in detail
     assert 'href="/sources/ero-page/changes/"' in detail
