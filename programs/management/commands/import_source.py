@@ -1,5 +1,4 @@
 import datetime
-import os
 from pathlib import Path
 
 from django.conf import settings
@@ -7,7 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from programs.captures import CaptureExists, key_label, same_text, write_capture
 from programs.change_report import ReportError, read_source, report
-from programs.content_files import MAX_CAPTURE_BYTES, display_path
+from programs.content_files import (
+    MAX_CAPTURE_BYTES,
+    UnsafeFile,
+    display_path,
+    read_regular_file,
+)
 from programs.page_text import MAX_PAGE_BYTES, RefusedPage, page_text
 
 
@@ -68,17 +72,13 @@ def _check_date(captured: datetime.date, newest) -> None:
 
 def _read_page(path: Path) -> tuple[str, str]:
     """The page's text, or a CommandError saying why it cannot be a capture."""
+    # The loader's careful read (a regular file, size-capped, never a FIFO or device), on the
+    # resolved path: the saved page lives outside content/, where links are the editor's own.
     try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise CommandError(f"{path}: cannot be read: {exc.strerror}") from None
-    if not os.path.isfile(path):
-        raise CommandError(f"{path}: not a regular file; nothing was written.")
-    if st.st_size > MAX_PAGE_BYTES:
-        limit = f"{MAX_PAGE_BYTES:,}"
-        raise CommandError(f"{path}: {st.st_size:,} bytes; a saved page may have {limit}")
-    try:
-        text, what = page_text(path.read_bytes())
+        raw = read_regular_file(path.resolve(), MAX_PAGE_BYTES)
+        text, what = page_text(raw)
+    except UnsafeFile as exc:
+        raise CommandError(f"{path}: {exc}; nothing was written.") from None
     except RefusedPage as exc:
         raise CommandError(f"{path}: refused: {exc}; nothing was written.") from None
     size = len(text.encode("utf-8"))
